@@ -1,0 +1,132 @@
+// The local web chat: sends a question, shows the answer with its sources or the super-user offer.
+const text = {
+  sv: {
+    tagline: 'Fråga hur du gör i Millennium.',
+    label: 'Din fråga',
+    placeholder: 't.ex. hur skriver jag ut ett nytt id-band?',
+    send: 'Skicka',
+    privacy: 'Skriv inga personnummer eller patientnamn.',
+    toggle: 'English',
+    sources: 'Källor',
+    offer: 'Fråga en superanvändare',
+    offerHelp: 'Kontakta superanvändaren på din enhet eller go-live-ledningscentralen med din fråga.',
+    thinking: 'Letar i kunskapsbanken…',
+    failed: 'Det gick inte att få svar just nu. Försök igen om en stund.',
+  },
+  en: {
+    tagline: 'Ask how to do things in Millennium.',
+    label: 'Your question',
+    placeholder: 'e.g. how do I print a new wristband?',
+    send: 'Send',
+    privacy: 'Do not type personal identity numbers or patient names.',
+    toggle: 'Svenska',
+    sources: 'Sources',
+    offer: 'Ask a super-user',
+    offerHelp: "Contact your unit's super-user or the go-live command centre with your question.",
+    thinking: 'Searching the knowledge base…',
+    failed: 'Could not get an answer right now. Please try again shortly.',
+  },
+};
+
+// Swedish unless the browser asks for English or the user chose a language before.
+let lang = localStorage.getItem('lotsen-lang') || ((navigator.language || 'sv').toLowerCase().startsWith('en') ? 'en' : 'sv');
+const log = document.getElementById('log');
+const form = document.getElementById('ask');
+const input = document.getElementById('question');
+const toggle = document.getElementById('lang-toggle');
+
+function applyLanguage() {
+  document.documentElement.lang = lang;
+  for (const el of document.querySelectorAll('[data-i18n]')) el.textContent = text[lang][el.dataset.i18n];
+  for (const el of document.querySelectorAll('[data-i18n-placeholder]')) el.placeholder = text[lang][el.dataset.i18nPlaceholder];
+  toggle.textContent = text[lang].toggle;
+}
+
+function add(role, node) {
+  const li = document.createElement('li');
+  li.className = role;
+  li.append(node);
+  log.append(li);
+  li.scrollIntoView({ block: 'end', behavior: 'smooth' });
+  return li;
+}
+
+function paragraph(content, className) {
+  const p = document.createElement('p');
+  p.textContent = content;
+  if (className) p.className = className;
+  return p;
+}
+
+function renderAnswer(result) {
+  const box = document.createElement('div');
+  box.className = `answer ${result.outcome}`;
+  box.dataset.outcome = result.outcome;
+  const body = document.createElement('div');
+  body.className = 'answer-text';
+  body.innerHTML = result.answerHtml; // rendered and sanitised by the server
+  box.append(body);
+  const t = text[result.lang] || text[lang];
+  if (result.citations.length) {
+    const sources = document.createElement('div');
+    sources.className = 'citations';
+    sources.append(paragraph(t.sources, 'label'));
+    const ul = document.createElement('ul');
+    for (const c of result.citations) {
+      const a = document.createElement('a');
+      a.href = c.url;
+      a.target = '_blank';
+      a.rel = 'noopener';
+      a.textContent = c.title;
+      const li = document.createElement('li');
+      li.append(a);
+      ul.append(li);
+    }
+    sources.append(ul);
+    box.append(sources);
+  }
+  if (result.outcome === 'escalated') {
+    const offer = document.createElement('div');
+    offer.className = 'offer';
+    const strong = document.createElement('strong');
+    strong.textContent = t.offer;
+    offer.append(strong, paragraph(t.offerHelp));
+    box.append(offer);
+  }
+  return box;
+}
+
+form.addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const question = input.value.trim();
+  if (!question) return;
+  add('me', paragraph(question));
+  input.value = '';
+  const pending = add('bot', paragraph(text[lang].thinking, 'thinking'));
+  try {
+    const res = await fetch('/api/ask', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ question }),
+    });
+    const result = await res.json();
+    pending.replaceChildren(res.ok ? renderAnswer(result) : paragraph(result.error || text[lang].failed, 'error'));
+  } catch {
+    pending.replaceChildren(paragraph(text[lang].failed, 'error'));
+  }
+});
+
+input.addEventListener('keydown', (event) => {
+  if (event.key === 'Enter' && !event.shiftKey) {
+    event.preventDefault();
+    form.requestSubmit();
+  }
+});
+
+toggle.addEventListener('click', () => {
+  lang = lang === 'sv' ? 'en' : 'sv';
+  localStorage.setItem('lotsen-lang', lang);
+  applyLanguage();
+});
+
+applyLanguage();
