@@ -2,6 +2,7 @@ import type { Article, Lang } from '../kb/article.ts';
 import type { ChatModel, Logger } from '../ports.ts';
 import { silentLogger } from '../ports.ts';
 import type { Retriever } from '../retrieval/retriever.ts';
+import type { TranslationFinder } from '../kb/translations.ts';
 import { extractSteps } from './extract.ts';
 import { checkGrounding } from './grounding.ts';
 import { messages } from './messages.ts';
@@ -49,13 +50,11 @@ function fill(template: string, values: Record<string, string>): string {
 }
 
 /** Pick the article to answer from: the best one, or its equal in the asker's language. */
-function inAskersLanguage(ranked: readonly string[], articles: ReadonlyMap<string, Article>, lang: Lang): Article | undefined {
+function inAskersLanguage(ranked: readonly string[], articles: ReadonlyMap<string, Article>, lang: Lang, translations: TranslationFinder): Article | undefined {
   const best = articles.get(ranked[0] ?? '');
   if (!best || best.lang === lang) return best;
-  const sameLanguage = ranked.slice(1, 3).map((id) => articles.get(id)).find((a) => a?.lang === lang);
-  // A translation shares the task's screen labels, so equal aliases/tags signal the same task.
-  const sameTask = sameLanguage && sameLanguage.system === best.system && sameLanguage.owner === best.owner;
-  return sameTask ? sameLanguage : best;
+  const translation = ranked.slice(1, 3).map((id) => articles.get(id)).find((a) => a?.lang === lang && translations.areTranslations(best, a));
+  return translation ?? best;
 }
 
 export class Answerer {
@@ -75,7 +74,7 @@ export class Answerer {
     if (retrieval.confidence < this.options.threshold || ranked.length === 0) {
       return { ...base, outcome: 'escalated', answer: messages[lang].notCovered, citations: [], source: 'none' };
     }
-    const article = inAskersLanguage(ranked, retriever.articles, lang)!;
+    const article = inAskersLanguage(ranked, retriever.articles, lang, retriever.translations)!;
     // What the bot cites comes first, so the ranking reported is the one the asker saw.
     if (ranked[0] !== article.id) base.ranked = [article.id, ...ranked.filter((id) => id !== article.id)];
     const citation = { id: article.id, title: article.title, url: articleUrl(article.id) };

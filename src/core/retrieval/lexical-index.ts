@@ -33,7 +33,7 @@ const FIELD_BOOST = { title: 2, aliases: 2, tags: 1.5, body: 1 };
 const PART_WEIGHT = 0.5;
 const EXPANSION_WEIGHT = 0.5;
 const BIGRAM_WEIGHT = 1.5;
-const SAME_LANGUAGE_BOOST = 1.15;
+const SAME_LANGUAGE_BOOST = 1.1;
 /** A glossary mentions every task, so it only ranks high when the asker wants a word translated. */
 const GLOSSARY_DAMPING = 0.3;
 const GLOSSARY_INTENT = /\b(vad heter|heter det|kallas|betyder|engelska|svenska|översätt|oversatt|ordlista|glossary|translat|called|what does .* mean|term)/i;
@@ -61,7 +61,6 @@ export class LexicalIndex {
   readonly size: number;
   private readonly search: MiniSearch<{ id: string; title: string; aliases: string; tags: string; body: string }>;
   private readonly df = new Map<string, number>();
-  private readonly lang = new Map<string, Lang>();
   private readonly glossaryIds = new Set<string>();
   private readonly phrases: Phrase[] = [];
 
@@ -86,7 +85,6 @@ export class LexicalIndex {
     });
     this.search.addAll(docs);
     for (const a of articles) {
-      this.lang.set(a.id, a.lang);
       if (isGlossary(a)) this.glossaryIds.add(a.id);
     }
     for (const entry of glossary) {
@@ -150,9 +148,7 @@ export class LexicalIndex {
       fuzzy: (t) => (this.has(t) || t.includes('_') ? false : fuzzyDistance(t)),
       prefix: (t) => !this.has(t) && !t.includes('_') && t.length >= 5,
       weights: { fuzzy: 0.6, prefix: 0.4 },
-      boostDocument: (id) =>
-        (this.lang.get(id) === lang ? SAME_LANGUAGE_BOOST : 1) *
-        (this.glossaryIds.has(id) && !wantsGlossary ? GLOSSARY_DAMPING : 1),
+      boostDocument: (id) => (this.glossaryIds.has(id) && !wantsGlossary ? GLOSSARY_DAMPING : 1),
     });
     results.sort((a, b) => b.score - a.score);
     const hits = results.slice(0, limit).map((r) => ({ id: String(r.id), score: r.score }));

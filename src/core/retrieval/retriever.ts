@@ -1,4 +1,5 @@
 import type { Article, Lang } from '../kb/article.ts';
+import { TranslationFinder } from '../kb/translations.ts';
 import { confidenceOf } from '../answer/confidence.ts';
 import type { Embedder, Logger } from '../ports.ts';
 import { silentLogger } from '../ports.ts';
@@ -16,6 +17,7 @@ export interface Retrieval {
 
 const CANDIDATES = 20;
 
+
 /** Text an article is embedded by: what it is about, not every step. */
 function embeddingText(a: Article): string {
   return [a.title, a.aliases.join('; '), a.tags.join(', '), a.body.slice(0, 1500)].join('\n');
@@ -25,6 +27,7 @@ function embeddingText(a: Article): string {
 export class Retriever {
   readonly articles: ReadonlyMap<string, Article>;
   readonly lexical: LexicalIndex;
+  readonly translations = new TranslationFinder();
   private readonly vectors: Map<string, number[]>;
   private readonly embedder: Embedder | undefined;
   private readonly log: Logger;
@@ -81,9 +84,10 @@ export class Retriever {
       }
     }
     const best = hits[0];
-    const bestLang = best ? this.articles.get(best.id)?.lang : undefined;
+    const bestArticle = best ? this.articles.get(best.id) : undefined;
     const lexicalBest = best ? lexical.hits.find((h) => h.id === best.id) : undefined;
-    const runnerUp = lexical.hits.find((h) => h.id !== best?.id && this.articles.get(h.id)?.lang === bestLang);
+    // The same article in the other language is no competitor for confidence; anything else is.
+    const runnerUp = lexical.hits.find((h) => h.id !== best?.id && !this.translations.areTranslations(bestArticle, this.articles.get(h.id)));
     const confidence = confidenceOf(best ? lexical.evidence.get(best.id) : undefined, lexicalBest, runnerUp);
     return { hits, lang: lexical.lang, confidence, lexical, usedEmbeddings };
   }
