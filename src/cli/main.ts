@@ -60,9 +60,10 @@ async function askCommand(args: string[]): Promise<number> {
   if (!question) throw new UsageError('ask needs a question: lotsen ask "hur söker jag fram en patient?"');
   const cfg = config({ kb: values.kb, logLevel: 'warn' });
   const lotsen = await createLotsen(cfg, createLogger(cfg.logLevel));
-  const { source: _source, ...result } = await lotsen.answerer.ask(lotsen.knowledge.state.retriever, question);
+  const result = await lotsen.answerer.ask(lotsen.knowledge.state.retriever, question);
   if (values.json) {
-    process.stdout.write(`${JSON.stringify({ ...result, citations: result.citations.map(({ id, title }) => ({ id, title })) })}\n`);
+    const { outcome, answer, citations, ranked, confidence, lang } = result;
+    process.stdout.write(`${JSON.stringify({ outcome, answer, citations: citations.map(({ id, title }) => ({ id, title })), ranked, confidence, lang })}\n`);
   } else {
     process.stdout.write(`${result.answer}\n\n(${result.outcome}, confidence ${result.confidence})\n`);
   }

@@ -4,7 +4,7 @@ export interface GroundingCheck {
   reason?: string;
 }
 
-const CITATION = /\[([a-z0-9]+(?:-[a-z0-9]+)*)\]/g;
+const CITATION = /\[([a-z0-9]+(?:-[a-z0-9]+)*)\](?!\()/g; // not the text of a Markdown link
 const LINK = /\]\(([^)\s]+)\)|https?:\/\/[^\s)>\]]+/g;
 
 /**

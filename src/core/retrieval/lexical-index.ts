@@ -36,6 +36,7 @@ const BIGRAM_WEIGHT = 1.5;
 const SAME_LANGUAGE_BOOST = 1.1;
 /** A glossary mentions every task, so it only ranks high when the asker wants a word translated. */
 const GLOSSARY_DAMPING = 0.3;
+const GLOSSARY_WANTED = 1.5;
 const GLOSSARY_INTENT = /\b(vad heter|heter det|kallas|betyder|engelska|svenska|översätt|oversatt|ordlista|glossary|translat|called|what does .* mean|term)/i;
 
 interface QueryTerm {
@@ -148,7 +149,7 @@ export class LexicalIndex {
       fuzzy: (t) => (this.has(t) || t.includes('_') ? false : fuzzyDistance(t)),
       prefix: (t) => !this.has(t) && !t.includes('_') && t.length >= 5,
       weights: { fuzzy: 0.6, prefix: 0.4 },
-      boostDocument: (id) => (this.glossaryIds.has(id) && !wantsGlossary ? GLOSSARY_DAMPING : 1),
+      boostDocument: (id) => (this.glossaryIds.has(id) ? (wantsGlossary ? GLOSSARY_WANTED : GLOSSARY_DAMPING) : 1),
     });
     results.sort((a, b) => b.score - a.score);
     const hits = results.slice(0, limit).map((r) => ({ id: String(r.id), score: r.score }));

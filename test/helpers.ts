@@ -1,0 +1,34 @@
+import { mkdtemp, writeFile, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createLotsen, type Lotsen } from '../src/app.ts';
+import { loadConfig } from '../src/config.ts';
+import { silentLogger } from '../src/core/ports.ts';
+
+export const root = fileURLToPath(new URL('..', import.meta.url));
+export const sampleKb = join(root, 'knowledge');
+
+/** A Lotsen on the given environment (sample knowledge base, no model unless configured). */
+export async function testLotsen(env: Record<string, string> = {}): Promise<Lotsen> {
+  return createLotsen(loadConfig({ LOTSEN_KB_DIR: sampleKb, ...env }), silentLogger);
+}
+
+export async function tempDir(prefix = 'lotsen-test-'): Promise<string> {
+  return mkdtemp(join(tmpdir(), prefix));
+}
+
+/** Writes files (path → content) into a fresh temporary folder and returns it. */
+export async function writeTree(files: Record<string, string>): Promise<string> {
+  const dir = await tempDir();
+  for (const [path, content] of Object.entries(files)) {
+    await mkdir(dirname(join(dir, path)), { recursive: true });
+    await writeFile(join(dir, path), content);
+  }
+  return dir;
+}
+
+export function article(id: string, fm: Record<string, string> = {}, body = `Intro om ${id}.\n\n## Steg\n1. Öppna **PowerChart**.\n2. Klicka **Sign**.\n`): string {
+  const front = { id, title: `Titel ${id}`, lang: 'sv', ...fm };
+  return `---\n${Object.entries(front).map(([k, v]) => `${k}: ${v}`).join('\n')}\n---\n${body}`;
+}

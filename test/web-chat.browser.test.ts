@@ -1,0 +1,163 @@
+import { existsSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { serve, type ServerType } from '@hono/node-server';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Lotsen } from '../src/app.ts';
+import { createWebApp } from '../src/adapters/web/server.ts';
+import { testLotsen } from './helpers.ts';
+
+// The local web chat as a nurse would use it on a phone: real page, real server, sample knowledge base.
+const CHROMIUM = '/usr/bin/chromium';
+const PHONE = { width: 390, height: 844 };
+const SCREENSHOT = '/tmp/lotsen-chat.png';
+
+let lotsen: Lotsen;
+let server: ServerType;
+let baseUrl: string;
+let browser: Browser;
+let context: BrowserContext | undefined;
+const pageErrors: string[] = [];
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`The browser test needs Chromium at ${CHROMIUM}. Install it with: apt-get update && apt-get install -y chromium`);
+  }
+  lotsen = await testLotsen();
+  const app = createWebApp(lotsen);
+  const port = await new Promise<number>((resolve, reject) => {
+    server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve(info.port));
+    server.once('error', reject);
+  });
+  expect(port).toBe((server.address() as AddressInfo).port);
+  baseUrl = `http://127.0.0.1:${port}`;
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
+});
+
+afterEach(async () => {
+  await context?.close();
+  context = undefined;
+});
+
+afterAll(async () => {
+  await browser?.close();
+  if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
+  lotsen?.knowledge.close();
+});
+
+/** A fresh phone-sized tab with a Swedish browser, as on the wards; page script errors are collected. */
+async function openChat(): Promise<Page> {
+  context = await browser.newContext({ viewport: PHONE, locale: 'sv-SE', isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
+  const page = await context.newPage();
+  page.on('pageerror', (err) => pageErrors.push(err.message));
+  page.on('dialog', (dialog) => {
+    pageErrors.push(`unexpected dialog: ${dialog.type()} ${dialog.message()}`);
+    void dialog.dismiss();
+  });
+  await page.goto(baseUrl);
+  await expect.poll(() => page.locator('#send').textContent()).toBe('Skicka');
+  return page;
+}
+
+/** Types the question, presses Enter and returns the bot reply once the answer (or error) is shown. */
+async function ask(page: Page, question: string): Promise<Locator> {
+  const before = await page.locator('#log > li.bot').count();
+  const input = page.locator('#question');
+  await input.fill(question);
+  await input.press('Enter');
+  const reply = page.locator('#log > li.bot').nth(before);
+  await reply.locator('.answer, .error').first().waitFor({ state: 'visible', timeout: 10_000 });
+  expect(await reply.locator('.error').count(), `the chat showed an error instead of an answer: ${await reply.innerText()}`).toBe(0);
+  return reply.locator('.answer');
+}
+
+async function noHorizontalScroll(page: Page): Promise<void> {
+  const widths = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+  expect(widths.scroll, `page is ${widths.scroll}px wide on a ${PHONE.width}px screen`).toBeLessThanOrEqual(PHONE.width);
+}
+
+describe('web chat in a headless browser (phone viewport)', () => {
+  it('answers the id-band question with numbered steps and a citation that opens the article', async () => {
+    const page = await openChat();
+    const answer = await ask(page, 'hur skriver jag ut ett nytt id-band?');
+
+    await expect.poll(() => answer.getAttribute('data-outcome')).toBe('answered');
+    await expect.poll(() => answer.locator('.answer-text').innerText()).toContain('Skriva ut ett nytt ID-band');
+    const steps = answer.locator('.answer-text ol > li');
+    expect(await steps.count()).toBeGreaterThanOrEqual(3);
+    expect(await steps.first().isVisible()).toBe(true);
+
+    const citation = answer.locator('.citations a');
+    expect(await citation.count()).toBe(1);
+    expect(await citation.getAttribute('href')).toBe('/kb/id-band-skriva-ut');
+    expect(await citation.innerText()).toBe('Skriva ut ett nytt ID-band');
+    expect(await answer.locator('.offer').count()).toBe(0);
+
+    await page.screenshot({ path: SCREENSHOT, fullPage: true });
+
+    // The citation opens in a new tab; the article is rendered HTML, not raw markdown.
+    const [article] = await Promise.all([context!.waitForEvent('page'), citation.click()]);
+    await article.waitForLoadState('domcontentloaded');
+    expect(new URL(article.url()).pathname).toBe('/kb/id-band-skriva-ut');
+    expect(await article.locator('h1').innerText()).toBe('Skriva ut ett nytt ID-band');
+    const articleSteps = article.locator('article ol > li');
+    expect(await articleSteps.count()).toBeGreaterThanOrEqual(3);
+    expect(await article.locator('article').innerText()).not.toMatch(/\*\*|^\d+\.\s/m);
+    await article.screenshot({ path: '/tmp/lotsen-article.png', fullPage: true });
+    await noHorizontalScroll(article);
+  });
+
+  it('escalates a question outside the knowledge base with the super-user offer and no citation', async () => {
+    const page = await openChat();
+    const answer = await ask(page, 'var hittar jag min lönespec?');
+    expect(await answer.getAttribute('data-outcome')).toBe('escalated');
+    expect(await answer.locator('.offer').innerText()).toContain('Fråga en superanvändare');
+    expect(await answer.locator('.citations').count()).toBe(0);
+    expect(await answer.locator('a[href^="/kb/"]').count()).toBe(0);
+  });
+
+  it('switches to English and answers an English question with a citation', async () => {
+    const page = await openChat();
+    await page.locator('#lang-toggle').click();
+    await expect.poll(() => page.locator('#send').textContent()).toBe('Send');
+    expect(await page.locator('#lang-toggle').textContent()).toBe('Svenska');
+    expect(await page.locator('#question').getAttribute('placeholder')).toMatch(/^e\.g\./);
+    expect(await page.getAttribute('html', 'lang')).toBe('en');
+
+    const answer = await ask(page, 'how do I grant a proxy in message center');
+    expect(await answer.getAttribute('data-outcome')).toBe('answered');
+    expect(await answer.locator('.citations .label').innerText()).toMatch(/sources/i);
+    const citation = answer.locator('.citations a');
+    expect(await citation.count()).toBeGreaterThanOrEqual(1);
+    expect(await citation.first().getAttribute('href')).toBe('/kb/message-center-proxy');
+
+    // The choice survives a reload.
+    await page.reload();
+    await expect.poll(() => page.locator('#send').textContent()).toBe('Send');
+  });
+
+  it('has no horizontal scroll at 390 px, also with answers and a long unbroken word in the log', async () => {
+    const page = await openChat();
+    await noHorizontalScroll(page);
+    await ask(page, 'hur skriver jag ut ett nytt id-band?');
+    await ask(page, 'var hittar jag min lönespec?');
+    await ask(page, `https://example.invalid/${'x'.repeat(120)}`);
+    await noHorizontalScroll(page);
+  });
+
+  it('shows HTML in a question as text and creates no element from it', async () => {
+    const page = await openChat();
+    const question = 'hur skriver jag ut <img src=x onerror=alert(1)> ett id-band?';
+    await ask(page, question);
+    expect(await page.locator('#log > li.me').last().innerText()).toBe(question);
+    expect(await page.locator('#log img').count()).toBe(0);
+    expect(await page.evaluate(() => document.querySelectorAll('img').length)).toBe(0);
+  });
+
+  it('raised no script errors or dialogs in any page', () => {
+    expect(pageErrors).toEqual([]);
+  });
+});
