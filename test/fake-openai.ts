@@ -33,6 +33,8 @@ export interface Behaviour {
   delayMs: number;
   /** An HTTP error status for chat completions (e.g. 500, 429) instead of a reply. */
   status?: number;
+  /** Milliseconds to wait before the embeddings reply (a slow embedding model). */
+  embeddingDelayMs: number;
   /** An HTTP error status for embeddings instead of vectors. */
   embeddingStatus?: number;
   /** Dimensions of the embedding vectors. */
@@ -95,7 +97,7 @@ export function hashEmbedding(text: string, dimensions = 64): number[] {
   return norm ? v.map((x) => x / norm) : v;
 }
 
-const defaults = (): Behaviour => ({ reply: citeFirstArticle, delayMs: 0, dimensions: 64 });
+const defaults = (): Behaviour => ({ reply: citeFirstArticle, delayMs: 0, embeddingDelayMs: 0, dimensions: 64 });
 
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -130,6 +132,22 @@ export async function startFakeOpenAI(options: Partial<Behaviour> = {}): Promise
   const requests: RecordedRequest[] = [];
   const timers = new Set<NodeJS.Timeout>();
   let counter = 0;
+
+  /** Waits ms before replying; false when the client went away meanwhile. */
+  const pause = async (res: ServerResponse, ms: number): Promise<boolean> => {
+    if (ms <= 0) return true;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(t);
+        timers.delete(t);
+        resolve();
+      };
+      const t = setTimeout(done, ms);
+      timers.add(t);
+      res.on('close', done);
+    });
+    return !(res.destroyed || res.writableEnded);
+  };
 
   const server = createServer(async (req, res) => {
     const parsed = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -170,6 +188,7 @@ export async function startFakeOpenAI(options: Partial<Behaviour> = {}): Promise
     const model: string = record.deployment ?? body.model ?? 'fake-model';
 
     if (record.kind === 'embeddings') {
+      if (!(await pause(res, current.embeddingDelayMs))) return;
       if (current.embeddingStatus) return sendError(res, current.embeddingStatus);
       const input: string[] = Array.isArray(body.input) ? body.input : [body.input];
       if (input.some((t) => typeof t !== 'string')) {
@@ -192,21 +211,7 @@ export async function startFakeOpenAI(options: Partial<Behaviour> = {}): Promise
     }
 
     // Chat completions.
-    if (current.delayMs > 0) {
-      await new Promise<void>((resolve) => {
-        const t = setTimeout(() => {
-          timers.delete(t);
-          resolve();
-        }, current.delayMs);
-        timers.add(t);
-        res.on('close', () => {
-          clearTimeout(t);
-          timers.delete(t);
-          resolve();
-        });
-      });
-      if (res.destroyed || res.writableEnded) return;
-    }
+    if (!(await pause(res, current.delayMs))) return;
     if (current.status) return sendError(res, current.status);
     const text = current.reply(record);
     const id = `chatcmpl-fake-${++counter}`;
