@@ -1,8 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Config } from './config.ts';
-import { createChatModel } from './adapters/llm/langchain-chat.ts';
-import { createEmbedder } from './adapters/llm/openai-embedder.ts';
 import { Answerer, type Prompts } from './core/answer/answerer.ts';
 import type { Logger } from './core/ports.ts';
 import { KnowledgeService } from './knowledge-service.ts';
@@ -21,8 +19,11 @@ async function loadPrompts(dir: string): Promise<Prompts> {
 
 /** Wires configuration to the core: the model and embeddings only when they are configured. */
 export async function createLotsen(config: Config, log: Logger): Promise<Lotsen> {
-  const model = config.model ? createChatModel(config.model) : undefined;
-  const embedder = config.model ? createEmbedder(config.model, config.modelTimeoutMs) : undefined;
+  // The model SDKs take most of a second to import, so they load only when configured.
+  const model = config.model ? (await import('./adapters/llm/langchain-chat.ts')).createChatModel(config.model) : undefined;
+  const embedder = config.model
+    ? (await import('./adapters/llm/openai-embedder.ts')).createEmbedder(config.model, config.modelTimeoutMs)
+    : undefined;
   const prompts = model ? await loadPrompts(config.promptsDir) : undefined;
   const knowledge = new KnowledgeService(config.kbDir, log, embedder);
   await knowledge.load();

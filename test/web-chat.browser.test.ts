@@ -148,6 +148,24 @@ describe('web chat in a headless browser (phone viewport)', () => {
     await noHorizontalScroll(page);
   });
 
+  it('brings the reply to a follow-up question into view above the sticky composer', async () => {
+    const page = await openChat();
+    await ask(page, 'hur skriver jag ut ett nytt id-band?');
+    const reply = await ask(page, 'var hittar jag min lönespec?');
+    const where = () =>
+      reply.evaluate((el) => {
+        const top = Math.round(el.getBoundingClientRect().top);
+        const composerTop = Math.round(document.getElementById('ask')!.getBoundingClientRect().top);
+        return { top, composerTop, firstLineVisible: top >= 0 && top + 40 <= composerTop };
+      });
+    await expect
+      .poll(async () => (await where()).firstLineVisible, {
+        timeout: 3_000,
+        message: `the reply is not on screen after asking: ${JSON.stringify(await where())} (viewport height ${PHONE.height})`,
+      })
+      .toBe(true);
+  });
+
   it('shows HTML in a question as text and creates no element from it', async () => {
     const page = await openChat();
     const question = 'hur skriver jag ut <img src=x onerror=alert(1)> ett id-band?';

@@ -11,10 +11,10 @@ export function createEmbedder(config: ModelConfig, timeoutMs: number): Embedder
         endpoint: config.azure.endpoint,
         apiVersion: config.azure.apiVersion,
         deployment: config.azure.embeddingDeployment,
-        maxRetries: 1,
+        maxRetries: 0,
         timeout: timeoutMs,
       })
-    : new OpenAI({ apiKey: config.apiKey, baseURL: config.baseUrl, maxRetries: 1, timeout: timeoutMs });
+    : new OpenAI({ apiKey: config.apiKey, baseURL: config.baseUrl, maxRetries: 0, timeout: timeoutMs });
   const model = config.embeddingModel;
   return {
     async embed(texts: string[], signal?: AbortSignal): Promise<number[][]> {

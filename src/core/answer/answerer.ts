@@ -67,7 +67,10 @@ export class Answerer {
   }
 
   async ask(retriever: Retriever, question: string): Promise<AskResult> {
-    const retrieval = await retriever.retrieve(question);
+    // One time budget covers the question's embedding and the model's answer together; the
+    // embedding may use a quarter of it before lexical ranking goes on alone.
+    const deadline = Date.now() + this.options.modelTimeoutMs;
+    const retrieval = await retriever.retrieve(question, AbortSignal.timeout(Math.max(50, Math.floor(this.options.modelTimeoutMs / 4))));
     const ranked = retrieval.hits.slice(0, 5).map((h) => h.id);
     const lang = retrieval.lang;
     const base = { ranked, confidence: retrieval.confidence, lang };
@@ -78,7 +81,7 @@ export class Answerer {
     // What the bot cites comes first, so the ranking reported is the one the asker saw.
     if (ranked[0] !== article.id) base.ranked = [article.id, ...ranked.filter((id) => id !== article.id)];
     const citation = { id: article.id, title: article.title, url: articleUrl(article.id) };
-    const generated = await this.generate(retriever, question, ranked, lang);
+    const generated = await this.generate(retriever, question, ranked, lang, deadline - Date.now());
     if (generated) return { ...base, outcome: 'answered', ...generated, source: 'model' };
     const { intro, steps } = extractSteps(article, question);
     const answer = [`**${article.title}**`, intro, steps, `${messages[lang].source}: [${article.title}](${citation.url})`]
@@ -87,15 +90,15 @@ export class Answerer {
     return { ...base, outcome: 'answered', answer, citations: [citation], source: 'extract' };
   }
 
-  private async generate(retriever: Retriever, question: string, ranked: string[], lang: Lang) {
+  private async generate(retriever: Retriever, question: string, ranked: string[], lang: Lang, budgetMs: number) {
     const { model, prompts } = this.options;
-    if (!model || !prompts) return undefined;
+    if (!model || !prompts || budgetMs <= 0) return undefined;
     const given = ranked.slice(0, PASSAGES).map((id) => retriever.articles.get(id)!);
     const passages = given
       .map((a) => `<article id="${a.id}" title="${a.title.replace(/"/g, "'")}" link="${articleUrl(a.id)}">\n${a.body}\n</article>`)
       .join('\n\n');
     const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(new Error('model time budget exceeded')), this.options.modelTimeoutMs);
+    const timer = setTimeout(() => controller.abort(new Error('model time budget exceeded')), budgetMs);
     const started = Date.now();
     try {
       const reply = await Promise.race([
