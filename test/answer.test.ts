@@ -20,7 +20,7 @@ describe('extractive answers', () => {
     const body = lotsen.knowledge.state.articles.get('id-band-skriva-ut')!.body;
     const firstStep = result.answer.split('\n').find((l) => l.startsWith('1. '))!;
     expect(body).toContain(firstStep);
-    expect(result.answer).toContain('(/kb/id-band-skriva-ut)');
+    expect(result.answer).toContain('**Skriva ut ett nytt ID-band**');
     expect(result.ranked[0]).toBe('id-band-skriva-ut');
   });
 

@@ -115,7 +115,7 @@ describe('grounded model answers (OpenAI-compatible server)', () => {
     expect(result.source).toBe('extract');
     expect(result.citations).toEqual([extractCitation]);
     expect(result.answer).not.toContain('soka-patient');
-    expect(result.answer).toContain(`(/kb/${ID_BAND})`);
+    expect(result.answer).toContain("**Skriva ut ett nytt ID-band**");
   });
 
   test('a reply citing an id that does not exist is rejected for the extract', async () => {

@@ -9,6 +9,7 @@ import { lintKnowledgeBase } from '../core/kb/lint.ts';
 import { runEval } from '../core/eval/run.ts';
 import { parseCases } from '../core/eval/cases.ts';
 import { createLogger } from '../log.ts';
+import { messages } from '../core/answer/messages.ts';
 
 const USAGE = `Usage: lotsen <command> [options]
 
@@ -65,7 +66,8 @@ async function askCommand(args: string[]): Promise<number> {
     const { outcome, answer, citations, ranked, confidence, lang } = result;
     process.stdout.write(`${JSON.stringify({ outcome, answer, citations: citations.map(({ id, title }) => ({ id, title })), ranked, confidence, lang })}\n`);
   } else {
-    process.stdout.write(`${result.answer}\n\n(${result.outcome}, confidence ${result.confidence})\n`);
+    const sources = result.citations.map((c) => `${messages[result.lang].source}: ${c.title} (${c.url})\n`).join('');
+    process.stdout.write(`${result.answer}\n\n${sources}(${result.outcome}, confidence ${result.confidence})\n`);
   }
   return 0;
 }

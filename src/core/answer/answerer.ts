@@ -84,9 +84,8 @@ export class Answerer {
     const generated = await this.generate(retriever, question, ranked, lang, deadline - Date.now());
     if (generated) return { ...base, outcome: 'answered', ...generated, source: 'model' };
     const { intro, steps } = extractSteps(article, question);
-    const answer = [`**${article.title}**`, intro, steps, `${messages[lang].source}: [${article.title}](${citation.url})`]
-      .filter(Boolean)
-      .join('\n\n');
+    // The citation travels beside the text; each adapter shows it its own way.
+    const answer = [`**${article.title}**`, intro, steps].filter(Boolean).join('\n\n');
     return { ...base, outcome: 'answered', answer, citations: [citation], source: 'extract' };
   }
 

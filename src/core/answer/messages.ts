@@ -4,16 +4,12 @@ import type { Lang } from '../kb/article.ts';
 export const messages = {
   sv: {
     notCovered:
-      'Det här hittar jag inte i kunskapsbanken, så jag vill inte gissa. En superanvändare kan hjälpa dig – vill du att jag skickar frågan vidare?',
+      'Det här hittar jag inte i kunskapsbanken, så jag vill inte gissa. Fråga en superanvändare på din enhet eller go-live-ledningscentralen.',
     source: 'Källa',
-    seeAlso: 'Se även',
-    readMore: 'Läs hela artikeln',
   },
   en: {
     notCovered:
-      "I can't find this in the knowledge base, and I won't guess. A super-user can help you – shall I pass the question on?",
+      "I can't find this in the knowledge base, and I won't guess. Please ask a super-user on your unit or the go-live command centre.",
     source: 'Source',
-    seeAlso: 'See also',
-    readMore: 'Read the whole article',
   },
 } satisfies Record<Lang, Record<string, string>>;

@@ -114,6 +114,8 @@ form.addEventListener('submit', async (event) => {
   } catch {
     pending.replaceChildren(paragraph(text[lang].failed, 'error'));
   }
+  // The answer is taller than the placeholder it replaced: show its start above the composer.
+  pending.scrollIntoView({ block: 'start', behavior: 'smooth' });
 });
 
 input.addEventListener('keydown', (event) => {
