@@ -1,4 +1,5 @@
-import { readdir, readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { parseArticle, type Article } from './article.ts';
 
@@ -41,7 +42,8 @@ export async function loadKnowledgeBase(dir: string): Promise<LoadedKb> {
     const file = relative(dir, path);
     let source: string;
     try {
-      source = await readFile(path, 'utf8');
+      // Synchronous reads of many small files are several times faster than one promise each.
+      source = readFileSync(path, 'utf8');
     } catch (err) {
       problems.push({ file, reason: `cannot read file (${(err as NodeJS.ErrnoException).code ?? err})` });
       continue;

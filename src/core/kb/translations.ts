@@ -27,7 +27,7 @@ export class TranslationFinder {
     let s = this.signatures.get(a.id);
     if (!s) {
       s = {
-        terms: new Set(indexTerms(`${a.title} ${a.aliases.join(' ')} ${a.body}`).filter((t) => !t.includes('_'))),
+        terms: new Set(indexTerms(`${a.title} ${a.aliases.join(' ')} ${a.body}`)),
         labels: new Set((a.body.match(/\*\*([^*]+)\*\*/g) ?? []).map((l) => l.toLowerCase())),
       };
       this.signatures.set(a.id, s);

@@ -13,20 +13,35 @@ export interface AnalyzedWord {
 
 export interface Vocabulary {
   has(stem: string): boolean;
+  /** Compound splits already worked out against this vocabulary. */
+  splits?: Map<string, string[]>;
 }
 
 const MIN_COMPOUND = 7;
 const MIN_PART = 3;
 const MIN_HEAD = 4;
 
+const foldedWords = new Map<string, string | null>();
+const FOLD_MEMO_LIMIT = 500_000;
+
+/** A token's folded form, or null for a stop word; memoised, as the same words recur everywhere. */
+function contentWord(token: string): string | null {
+  let folded = foldedWords.get(token);
+  if (folded === undefined) {
+    const f = fold(token);
+    folded = (f.length < 2 && !/\d/.test(f)) || isStopword(f) ? null : f;
+    if (foldedWords.size >= FOLD_MEMO_LIMIT) foldedWords.clear();
+    foldedWords.set(token, folded);
+  }
+  return folded;
+}
+
 /** Content words of a text: folded, stop words removed. */
 export function contentWords(text: string): string[] {
   const words: string[] = [];
   for (const token of tokenize(text)) {
-    const folded = fold(token);
-    if (folded.length < 2 && !/\d/.test(folded)) continue;
-    if (isStopword(folded)) continue;
-    words.push(folded);
+    const folded = contentWord(token);
+    if (folded !== null) words.push(folded);
   }
   return words;
 }
@@ -65,27 +80,25 @@ export function splitCompound(folded: string, vocab: Vocabulary): string[] {
   return [];
 }
 
+function partsOf(folded: string, vocab: Vocabulary): string[] {
+  let parts = vocab.splits?.get(folded);
+  if (!parts) {
+    parts = splitCompound(folded, vocab);
+    vocab.splits?.set(folded, parts);
+  }
+  return parts;
+}
+
 export function analyze(text: string, vocab?: Vocabulary): AnalyzedWord[] {
-  return contentWords(text).map((folded) => {
-    const whole = stem(folded);
-    return { folded, stem: whole, parts: vocab ? splitCompound(folded, vocab) : [] };
-  });
+  return contentWords(text).map((folded) => ({ folded, stem: stem(folded), parts: vocab ? partsOf(folded, vocab) : [] }));
 }
 
-/** Two neighbouring words as one term, so "skriva ut" (print) differs from "skriva" (write). */
-export function bigram(a: string, b: string): string {
-  return `${a}_${b}`;
-}
-
-/** Index terms of a text: each word's stem, its compound parts, and word pairs. */
+/** Index terms of a text: each word's stem followed by its compound parts. */
 export function indexTerms(text: string, vocab?: Vocabulary): string[] {
   const terms: string[] = [];
-  let previous: string | undefined;
   for (const word of analyze(text, vocab)) {
     terms.push(word.stem);
     for (const part of word.parts) if (part !== word.stem) terms.push(part);
-    if (previous) terms.push(bigram(previous, word.stem));
-    previous = word.stem;
   }
   return terms;
 }

@@ -2,7 +2,7 @@ import MiniSearch, { type SearchResult } from 'minisearch';
 import type { Article, Lang } from '../kb/article.ts';
 import { extractGlossary, isGlossary, type GlossaryEntry } from '../kb/glossary.ts';
 import { detectLanguage } from '../text/language.ts';
-import { analyze, bigram, indexTerms, type AnalyzedWord } from './analyzer.ts';
+import { analyze, indexTerms, type AnalyzedWord, type Vocabulary } from './analyzer.ts';
 
 export interface Hit {
   id: string;
@@ -32,7 +32,6 @@ const EVIDENCE_FOR = 5;
 const FIELD_BOOST = { title: 2, aliases: 2, tags: 1.5, body: 1 };
 const PART_WEIGHT = 0.5;
 const EXPANSION_WEIGHT = 0.5;
-const BIGRAM_WEIGHT = 1.5;
 const SAME_LANGUAGE_BOOST = 1.1;
 /** A glossary mentions every task, so it only ranks high when the asker wants a word translated. */
 const GLOSSARY_DAMPING = 0.3;
@@ -43,7 +42,7 @@ interface QueryTerm {
   weight: number;
   /** Index of the question word this term came from, for coverage. */
   words: number[];
-  kind: 'whole' | 'part' | 'expansion' | 'bigram';
+  kind: 'whole' | 'part' | 'expansion';
 }
 
 interface Phrase {
@@ -58,7 +57,8 @@ function fuzzyDistance(term: string): number | false {
   return false;
 }
 
-export class LexicalIndex {
+export class LexicalIndex implements Vocabulary {
+  readonly splits = new Map<string, string[]>();
   readonly size: number;
   private readonly search: MiniSearch<{ id: string; title: string; aliases: string; tags: string; body: string }>;
   private readonly df = new Map<string, number>();
@@ -78,10 +78,9 @@ export class LexicalIndex {
       const seen = new Set(indexTerms(`${doc.title} ${doc.aliases} ${doc.tags} ${doc.body}`));
       for (const term of seen) this.df.set(term, (this.df.get(term) ?? 0) + 1);
     }
-    const vocab = this.df;
     this.search = new MiniSearch({
       fields: ['title', 'aliases', 'tags', 'body'],
-      tokenize: (text) => indexTerms(text, vocab),
+      tokenize: (text) => indexTerms(text, this),
       processTerm: (term) => term,
     });
     this.search.addAll(docs);
@@ -122,8 +121,6 @@ export class LexicalIndex {
     words.forEach((w, i) => {
       add(w.stem, 1, i, 'whole');
       for (const part of w.parts) add(part, PART_WEIGHT, i, 'part');
-      const next = words[i + 1];
-      if (next) add(bigram(w.stem, next.stem), BIGRAM_WEIGHT, i, 'bigram');
     });
     const stems = words.map((w) => w.stem);
     for (const phrase of this.phrases) {
@@ -146,8 +143,8 @@ export class LexicalIndex {
       processTerm: (t) => t,
       boost: FIELD_BOOST,
       boostTerm: (t) => terms.get(t)?.weight ?? 1,
-      fuzzy: (t) => (this.has(t) || t.includes('_') ? false : fuzzyDistance(t)),
-      prefix: (t) => !this.has(t) && !t.includes('_') && t.length >= 5,
+      fuzzy: (t) => (this.has(t) ? false : fuzzyDistance(t)),
+      prefix: (t) => !this.has(t) && t.length >= 5,
       weights: { fuzzy: 0.6, prefix: 0.4 },
       boostDocument: (id) => (this.glossaryIds.has(id) ? (wantsGlossary ? GLOSSARY_WANTED : GLOSSARY_DAMPING) : 1),
     });
@@ -171,7 +168,7 @@ export class LexicalIndex {
     const credit = new Array<number>(words.length).fill(0);
     const head = new Array<boolean>(words.length).fill(false);
     for (const [term, info] of terms) {
-      if (!matched.has(term) || info.kind === 'bigram') continue;
+      if (!matched.has(term)) continue;
       for (const i of info.words) {
         if (inHead.has(term)) head[i] = true;
         const word = words[i]!;
