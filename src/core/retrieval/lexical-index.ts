@@ -1,8 +1,8 @@
-import MiniSearch, { type SearchResult } from 'minisearch';
 import type { Article, Lang } from '../kb/article.ts';
 import { extractGlossary, isGlossary, type GlossaryEntry } from '../kb/glossary.ts';
 import { detectLanguage } from '../text/language.ts';
 import { analyze, indexTerms, type AnalyzedWord, type Vocabulary } from './analyzer.ts';
+import { Bm25Index, type FieldSpec } from './bm25-index.ts';
 
 export interface Hit {
   id: string;
@@ -28,21 +28,29 @@ export interface LexicalResult {
 }
 
 const EVIDENCE_FOR = 5;
-
-const FIELD_BOOST = { title: 2, aliases: 2, tags: 1.5, body: 1 };
+const FIELDS: FieldSpec[] = [
+  { name: 'title', boost: 2, head: true },
+  { name: 'aliases', boost: 2, head: true },
+  { name: 'tags', boost: 1.5, head: true },
+  { name: 'body', boost: 1, head: false },
+];
 const PART_WEIGHT = 0.5;
 const EXPANSION_WEIGHT = 0.5;
-const SAME_LANGUAGE_BOOST = 1.1;
+const FUZZY_WEIGHT = 0.6;
+const PREFIX_WEIGHT = 0.4;
+const PREFIX_LIMIT = 10;
 /** A glossary mentions every task, so it only ranks high when the asker wants a word translated. */
 const GLOSSARY_DAMPING = 0.3;
 const GLOSSARY_WANTED = 1.5;
 const GLOSSARY_INTENT = /\b(vad heter|heter det|kallas|betyder|engelska|svenska|översätt|oversatt|ordlista|glossary|translat|called|what does .* mean|term)/i;
 
+type Kind = 'whole' | 'part' | 'expansion' | 'fuzzy';
+
 interface QueryTerm {
   weight: number;
-  /** Index of the question word this term came from, for coverage. */
+  /** Indexes of the question words this term stands for, for coverage. */
   words: number[];
-  kind: 'whole' | 'part' | 'expansion';
+  kind: Kind;
 }
 
 interface Phrase {
@@ -51,42 +59,30 @@ interface Phrase {
 }
 
 /** Fuzzy distance by length: short words must match exactly, long ones may have two typos. */
-function fuzzyDistance(term: string): number | false {
+function fuzzyDistance(term: string): number {
   if (term.length >= 9) return 2;
   if (term.length >= 5) return 1;
-  return false;
+  return 0;
 }
 
 export class LexicalIndex implements Vocabulary {
-  readonly splits = new Map<string, string[]>();
   readonly size: number;
-  private readonly search: MiniSearch<{ id: string; title: string; aliases: string; tags: string; body: string }>;
-  private readonly df = new Map<string, number>();
-  private readonly glossaryIds = new Set<string>();
+  readonly splits = new Map<string, string[]>();
+  private readonly vocab = new Set<string>();
+  private readonly index: Bm25Index;
+  private readonly glossaryDocs: Set<number>;
   private readonly phrases: Phrase[] = [];
 
   constructor(articles: readonly Article[], glossary: readonly GlossaryEntry[] = extractGlossary(articles)) {
-    const docs = articles.map((a) => ({
-      id: a.id,
-      title: a.title,
-      aliases: a.aliases.join(' . '),
-      tags: [...a.tags, a.system ?? ''].join(' . '),
-      body: a.body,
-    }));
+    const fieldTexts = articles.map((a) => [a.title, a.aliases.join(' . '), [...a.tags, a.system ?? ''].join(' . '), a.body]);
     // First pass: the vocabulary, so that compounds can be split into words the knowledge base uses.
-    for (const doc of docs) {
-      const seen = new Set(indexTerms(`${doc.title} ${doc.aliases} ${doc.tags} ${doc.body}`));
-      for (const term of seen) this.df.set(term, (this.df.get(term) ?? 0) + 1);
-    }
-    this.search = new MiniSearch({
-      fields: ['title', 'aliases', 'tags', 'body'],
-      tokenize: (text) => indexTerms(text, this),
-      processTerm: (term) => term,
-    });
-    this.search.addAll(docs);
-    for (const a of articles) {
-      if (isGlossary(a)) this.glossaryIds.add(a.id);
-    }
+    for (const texts of fieldTexts) for (const text of texts) for (const term of indexTerms(text)) this.vocab.add(term);
+    this.index = new Bm25Index(
+      articles.map((a) => a.id),
+      FIELDS,
+      fieldTexts.map((texts) => texts.map((text) => indexTerms(text, this))),
+    );
+    this.glossaryDocs = new Set(articles.flatMap((a, i) => (isGlossary(a) ? [i] : [])));
     for (const entry of glossary) {
       const words = entry.words.map((w) => analyze(w).map((x) => x.stem));
       const labels = entry.labels.map((l) => analyze(l).map((x) => x.stem));
@@ -98,7 +94,7 @@ export class LexicalIndex implements Vocabulary {
   }
 
   has(stem: string): boolean {
-    return this.df.has(stem);
+    return this.vocab.has(stem);
   }
 
   private idf(df: number): number {
@@ -107,7 +103,7 @@ export class LexicalIndex implements Vocabulary {
 
   private buildQuery(words: AnalyzedWord[]): Map<string, QueryTerm> {
     const terms = new Map<string, QueryTerm>();
-    const add = (term: string, weight: number, word: number, kind: QueryTerm['kind']) => {
+    const add = (term: string, weight: number, word: number, kind: Kind) => {
       const existing = terms.get(term);
       if (!existing) terms.set(term, { weight, words: [word], kind });
       else {
@@ -121,6 +117,16 @@ export class LexicalIndex implements Vocabulary {
     words.forEach((w, i) => {
       add(w.stem, 1, i, 'whole');
       for (const part of w.parts) add(part, PART_WEIGHT, i, 'part');
+      if (this.index.has(w.stem) || w.parts.length) return;
+      // An unknown word: likely a typo or a truncated word, so near and longer known words stand in.
+      const len = w.stem.length;
+      const distance = fuzzyDistance(w.stem);
+      if (distance) for (const [term, d] of this.index.fuzzy(w.stem, distance)) add(term, (FUZZY_WEIGHT * len) / (len + 0.3 * d), i, 'fuzzy');
+      if (len >= 5) {
+        for (const term of this.index.withPrefix(w.stem, PREFIX_LIMIT)) {
+          if (term !== w.stem) add(term, (PREFIX_WEIGHT * len) / (len + 0.3 * (term.length - len)), i, 'fuzzy');
+        }
+      }
     });
     const stems = words.map((w) => w.stem);
     for (const phrase of this.phrases) {
@@ -136,47 +142,34 @@ export class LexicalIndex implements Vocabulary {
     const words = analyze(question, this);
     const terms = this.buildQuery(words);
     if (terms.size === 0 || this.size === 0) return { hits: [], lang, evidence: new Map(), words: [] };
-    const list = [...terms.keys()];
     const wantsGlossary = GLOSSARY_INTENT.test(question);
-    const results = this.search.search(list.join(' '), {
-      tokenize: (s) => s.split(' '),
-      processTerm: (t) => t,
-      boost: FIELD_BOOST,
-      boostTerm: (t) => terms.get(t)?.weight ?? 1,
-      fuzzy: (t) => (this.has(t) ? false : fuzzyDistance(t)),
-      prefix: (t) => !this.has(t) && t.length >= 5,
-      weights: { fuzzy: 0.6, prefix: 0.4 },
-      boostDocument: (id) => (this.glossaryIds.has(id) ? (wantsGlossary ? GLOSSARY_WANTED : GLOSSARY_DAMPING) : 1),
-    });
-    results.sort((a, b) => b.score - a.score);
-    const hits = results.slice(0, limit).map((r) => ({ id: String(r.id), score: r.score }));
-    const evidence = new Map(results.slice(0, EVIDENCE_FOR).map((r) => [String(r.id), this.coverage(words, terms, r)]));
+    const weights = new Map([...terms].map(([t, q]) => [t, q.weight]));
+    const best = this.index.score(weights, limit, (d) => (this.glossaryDocs.has(d) ? (wantsGlossary ? GLOSSARY_WANTED : GLOSSARY_DAMPING) : 1));
+    const hits = best.map(([d, score]) => ({ id: this.index.ids[d]!, score }));
+    const evidence = new Map(best.slice(0, EVIDENCE_FOR).map(([d]) => [this.index.ids[d]!, this.coverage(words, terms, d)]));
     return { hits, lang, evidence, words: words.map((w) => w.folded) };
   }
 
   /**
-   * How much of the question the best article accounts for, each word weighted by its rarity in
-   * the knowledge base. A word the knowledge base never uses ("lönespec") weighs the most, so a
+   * How much of the question an article accounts for, each word weighted by its rarity in the
+   * knowledge base. A word the knowledge base never uses ("lönespec") weighs the most, so a
    * question about something the articles do not cover scores low even when its other words match.
    */
-  private coverage(words: AnalyzedWord[], terms: Map<string, QueryTerm>, top: SearchResult): Evidence {
-    const matched = new Set(top.queryTerms);
-    const inHead = new Set<string>();
-    for (const [docTerm, fields] of Object.entries(top.match)) {
-      if (fields.some((f) => f !== 'body')) inHead.add(docTerm);
-    }
+  private coverage(words: AnalyzedWord[], terms: Map<string, QueryTerm>, doc: number): Evidence {
     const credit = new Array<number>(words.length).fill(0);
     const head = new Array<boolean>(words.length).fill(false);
     for (const [term, info] of terms) {
-      if (!matched.has(term)) continue;
+      const { found, head: inHead } = this.index.occurrence(term, doc);
+      if (!found) continue;
       for (const i of info.words) {
-        if (inHead.has(term)) head[i] = true;
         const word = words[i]!;
-        let c: number;
-        if (info.kind === 'whole') c = this.has(term) ? 1 : 0.8;
-        else if (info.kind === 'part') c = 0.8 / Math.max(1, word.parts.length) + (word.parts.length > 1 ? 0.2 / word.parts.length : 0);
-        else c = 0.7;
-        credit[i] = Math.min(1, Math.max(credit[i]!, info.kind === 'part' ? credit[i]! + c : c));
+        if (inHead) head[i] = true;
+        if (info.kind === 'part') {
+          const share = 0.8 / Math.max(1, word.parts.length) + (word.parts.length > 1 ? 0.2 / word.parts.length : 0);
+          credit[i] = Math.min(1, credit[i]! + share);
+        } else {
+          credit[i] = Math.max(credit[i]!, info.kind === 'whole' ? 1 : info.kind === 'fuzzy' ? 0.8 : 0.7);
+        }
       }
     }
     let total = 0;
@@ -186,7 +179,7 @@ export class LexicalIndex implements Vocabulary {
     let unknown = 0;
     words.forEach((w, i) => {
       if (/^\d+$/.test(w.folded)) return;
-      const df = this.df.get(w.stem) ?? (w.parts.length ? Math.max(...w.parts.map((p) => this.df.get(p) ?? 0)) : 0);
+      const df = this.index.documentFrequency(w.stem) || (w.parts.length ? Math.max(...w.parts.map((p) => this.index.documentFrequency(p))) : 0);
       const weight = this.idf(df);
       total += weight;
       covered += weight * credit[i]!;
