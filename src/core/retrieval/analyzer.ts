@@ -93,12 +93,18 @@ export function analyze(text: string, vocab?: Vocabulary): AnalyzedWord[] {
   return contentWords(text).map((folded) => ({ folded, stem: stem(folded), parts: vocab ? partsOf(folded, vocab) : [] }));
 }
 
-/** Index terms of a text: each word's stem followed by its compound parts. */
-export function indexTerms(text: string, vocab?: Vocabulary): string[] {
+/** Index terms of already folded words: each word's stem followed by its compound parts. */
+export function termsOfWords(folded: readonly string[], vocab?: Vocabulary): string[] {
   const terms: string[] = [];
-  for (const word of analyze(text, vocab)) {
-    terms.push(word.stem);
-    for (const part of word.parts) if (part !== word.stem) terms.push(part);
+  for (const word of folded) {
+    const whole = stem(word);
+    terms.push(whole);
+    if (vocab) for (const part of partsOf(word, vocab)) if (part !== whole) terms.push(part);
   }
   return terms;
+}
+
+/** Index terms of a text: each word's stem followed by its compound parts. */
+export function indexTerms(text: string, vocab?: Vocabulary): string[] {
+  return termsOfWords(contentWords(text), vocab);
 }

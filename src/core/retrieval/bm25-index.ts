@@ -31,54 +31,65 @@ export class Bm25Index {
   private readonly accumulator: Float64Array;
   private readonly matchedTerms: Uint16Array;
 
-  /** `docs[i][f]` is the list of terms of document i's field f. */
-  constructor(ids: string[], fields: readonly FieldSpec[], docs: readonly (readonly string[][])[]) {
+  /**
+   * `termsOf(i)[f]` lists the terms of document i's field f. It is called twice per document (once
+   * for frequencies, once for impacts) so that no per-posting intermediate structure is ever held:
+   * the build's peak memory stays close to the finished index.
+   */
+  constructor(ids: string[], fields: readonly FieldSpec[], termsOf: (doc: number) => string[][]) {
     this.ids = ids;
-    this.accumulator = new Float64Array(ids.length);
-    this.matchedTerms = new Uint16Array(ids.length);
     const n = ids.length;
-    const avgLen = fields.map((_, f) => docs.reduce((sum, d) => sum + (d[f]?.length ?? 0), 0) / Math.max(1, n) || 1);
-    // term → documents, with the term's frequency in each field of each
-    const raw = new Map<string, { docs: number[]; tf: number[][] }>();
+    this.accumulator = new Float64Array(n);
+    this.matchedTerms = new Uint16Array(n);
+    const lengths = fields.map(() => new Uint32Array(n));
     const fieldDf = fields.map(() => new Map<string, number>());
-    docs.forEach((doc, d) => {
-      const perDoc = new Map<string, number[]>();
-      fields.forEach((_, f) => {
-        for (const term of doc[f] ?? []) {
-          let tf = perDoc.get(term);
-          if (!tf) perDoc.set(term, (tf = new Array<number>(fields.length).fill(0)));
-          if (tf[f] === 0) fieldDf[f]!.set(term, (fieldDf[f]!.get(term) ?? 0) + 1);
-          tf[f]!++;
+    const tf = new Map<string, number>();
+    const seen = new Set<string>();
+    for (let d = 0; d < n; d++) {
+      termsOf(d).forEach((terms, f) => {
+        lengths[f]![d] = terms.length;
+        seen.clear();
+        for (const term of terms) {
+          if (seen.has(term)) continue;
+          seen.add(term);
+          fieldDf[f]!.set(term, (fieldDf[f]!.get(term) ?? 0) + 1);
         }
       });
-      for (const [term, tf] of perDoc) {
-        let list = raw.get(term);
-        if (!list) raw.set(term, (list = { docs: [], tf: [] }));
+    }
+    const avgLen = lengths.map((l) => l.reduce((a, b) => a + b, 0) / Math.max(1, n) || 1);
+    const idf = (f: number, term: string) => {
+      const df = fieldDf[f]!.get(term) ?? 0;
+      return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+    };
+    const building = new Map<string, { docs: number[]; impacts: number[]; head: number[] }>();
+    const impact = new Map<string, number>();
+    const head = new Set<string>();
+    for (let d = 0; d < n; d++) {
+      impact.clear();
+      head.clear();
+      termsOf(d).forEach((terms, f) => {
+        const field = fields[f]!;
+        tf.clear();
+        for (const term of terms) tf.set(term, (tf.get(term) ?? 0) + 1);
+        // BM25+ per field, summed with field boosts: a match in a short title outweighs one in the text.
+        const norm = 1 - B + (B * lengths[f]![d]!) / avgLen[f]!;
+        for (const [term, count] of tf) {
+          const score = field.boost * idf(f, term) * (DELTA + (count * (K1 + 1)) / (count + K1 * norm));
+          impact.set(term, (impact.get(term) ?? 0) + score);
+          if (field.head) head.add(term);
+        }
+      });
+      for (const [term, score] of impact) {
+        let list = building.get(term);
+        if (!list) building.set(term, (list = { docs: [], impacts: [], head: [] }));
         list.docs.push(d);
-        list.tf.push(tf);
+        list.impacts.push(score);
+        list.head.push(head.has(term) ? 1 : 0);
       }
-    });
+    }
     let termIndex = 0;
-    for (const [term, list] of raw) {
-      const idf = fields.map((_, f) => {
-        const df = fieldDf[f]!.get(term) ?? 0;
-        return Math.log(1 + (n - df + 0.5) / (df + 0.5));
-      });
-      const impacts = new Float32Array(list.docs.length);
-      const head = new Uint8Array(list.docs.length);
-      list.docs.forEach((d, i) => {
-        let impact = 0;
-        fields.forEach((field, f) => {
-          const tf = list.tf[i]![f]!;
-          if (tf === 0) return;
-          // BM25+ per field, summed with field boosts: a match in a short title outweighs one in the text.
-          const norm = 1 - B + (B * (docs[d]![f]?.length ?? 0)) / avgLen[f]!;
-          impact += field.boost * idf[f]! * (DELTA + (tf * (K1 + 1)) / (tf + K1 * norm));
-          if (field.head) head[i] = 1;
-        });
-        impacts[i] = impact;
-      });
-      this.postings.set(term, { docs: Int32Array.from(list.docs), impacts, head });
+    for (const [term, list] of building) {
+      this.postings.set(term, { docs: Int32Array.from(list.docs), impacts: Float32Array.from(list.impacts), head: Uint8Array.from(list.head) });
       this.vocabulary.set(term, termIndex++);
     }
   }
@@ -96,30 +107,34 @@ export class Bm25Index {
    * The sum is multiplied by the number of query terms a document matches, as MiniSearch does:
    * an article that has all of the question's words beats one that has one of them many times.
    */
-  score(terms: ReadonlyMap<string, number>, limit: number, docBoost?: (doc: number) => number): [number, number][] {
+  score(terms: ReadonlyMap<string, number>, limit: number, docBoost?: Float32Array): [number, number][] {
     const acc = this.accumulator;
     const matched = this.matchedTerms;
     const touched: number[] = [];
     for (const [term, weight] of terms) {
       const p = this.postings.get(term);
       if (!p) continue;
-      for (let i = 0; i < p.docs.length; i++) {
-        const d = p.docs[i]!;
+      const { docs, impacts } = p;
+      for (let i = 0; i < docs.length; i++) {
+        const d = docs[i]!;
         if (matched[d] === 0) touched.push(d);
         matched[d]!++;
-        acc[d]! += weight * p.impacts[i]!;
+        acc[d]! += weight * impacts[i]!;
       }
     }
-    const scored: [number, number][] = [];
+    // Keep the best `limit` in a small sorted array instead of sorting every touched document.
+    const best: [number, number][] = [];
     for (const d of touched) {
-      const s = acc[d]! * matched[d]! * (docBoost ? docBoost(d) : 1);
+      const s = acc[d]! * matched[d]! * (docBoost ? docBoost[d]! : 1);
       acc[d] = 0;
       matched[d] = 0;
-      if (s > 0) scored.push([d, s]);
+      if (s <= 0 || (best.length === limit && s <= best[limit - 1]![1])) continue;
+      let at = best.length;
+      while (at > 0 && best[at - 1]![1] < s) at--;
+      best.splice(at, 0, [d, s]);
+      if (best.length > limit) best.pop();
     }
-    // Partial selection would be faster still, but touched sets stay in the low thousands.
-    scored.sort((a, b) => b[1] - a[1]);
-    return scored.slice(0, limit);
+    return best;
   }
 
   /** Whether a term occurs in a document, and whether in its head fields. */

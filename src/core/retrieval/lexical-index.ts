@@ -1,7 +1,8 @@
 import type { Article, Lang } from '../kb/article.ts';
 import { extractGlossary, isGlossary, type GlossaryEntry } from '../kb/glossary.ts';
 import { detectLanguage } from '../text/language.ts';
-import { analyze, indexTerms, type AnalyzedWord, type Vocabulary } from './analyzer.ts';
+import { analyze, contentWords, termsOfWords, type AnalyzedWord, type Vocabulary } from './analyzer.ts';
+import { stem } from '../text/stem.ts';
 import { Bm25Index, type FieldSpec } from './bm25-index.ts';
 
 export interface Hit {
@@ -70,25 +71,37 @@ export class LexicalIndex implements Vocabulary {
   readonly splits = new Map<string, string[]>();
   private readonly vocab = new Set<string>();
   private readonly index: Bm25Index;
-  private readonly glossaryDocs: Set<number>;
-  private readonly phrases: Phrase[] = [];
+  /** Score multipliers for glossary articles: damped, or raised when a translation is asked for. */
+  private readonly glossaryDamped: Float32Array;
+  private readonly glossaryWanted: Float32Array;
+  /** Glossary phrases by their first stem. */
+  private readonly phrases = new Map<string, Phrase[]>();
 
   constructor(articles: readonly Article[], glossary: readonly GlossaryEntry[] = extractGlossary(articles)) {
-    const fieldTexts = articles.map((a) => [a.title, a.aliases.join(' . '), [...a.tags, a.system ?? ''].join(' . '), a.body]);
+    const fieldWords = articles.map((a) =>
+      [a.title, a.aliases.join(' . '), [...a.tags, a.system ?? ''].join(' . '), a.body].map(contentWords),
+    );
     // First pass: the vocabulary, so that compounds can be split into words the knowledge base uses.
-    for (const texts of fieldTexts) for (const text of texts) for (const term of indexTerms(text)) this.vocab.add(term);
+    for (const fields of fieldWords) for (const words of fields) for (const w of words) this.vocab.add(stem(w));
     this.index = new Bm25Index(
       articles.map((a) => a.id),
       FIELDS,
-      fieldTexts.map((texts) => texts.map((text) => indexTerms(text, this))),
+      (d) => fieldWords[d]!.map((words) => termsOfWords(words, this)),
     );
-    this.glossaryDocs = new Set(articles.flatMap((a, i) => (isGlossary(a) ? [i] : [])));
+    this.glossaryDamped = Float32Array.from(articles, (a) => (isGlossary(a) ? GLOSSARY_DAMPING : 1));
+    this.glossaryWanted = Float32Array.from(articles, (a) => (isGlossary(a) ? GLOSSARY_WANTED : 1));
     for (const entry of glossary) {
       const words = entry.words.map((w) => analyze(w).map((x) => x.stem));
       const labels = entry.labels.map((l) => analyze(l).map((x) => x.stem));
       const all = (side: string[][]) => [...new Set(side.flat())];
-      for (const stems of words) if (stems.length) this.phrases.push({ stems, expandsTo: all(labels) });
-      for (const stems of labels) if (stems.length) this.phrases.push({ stems, expandsTo: all(words) });
+      const addPhrase = (stems: string[], expandsTo: string[]) => {
+        if (!stems.length) return;
+        const list = this.phrases.get(stems[0]!) ?? [];
+        list.push({ stems, expandsTo });
+        this.phrases.set(stems[0]!, list);
+      };
+      for (const stems of words) addPhrase(stems, all(labels));
+      for (const stems of labels) addPhrase(stems, all(words));
     }
     this.size = articles.length;
   }
@@ -117,7 +130,7 @@ export class LexicalIndex implements Vocabulary {
     words.forEach((w, i) => {
       add(w.stem, 1, i, 'whole');
       for (const part of w.parts) add(part, PART_WEIGHT, i, 'part');
-      if (this.index.has(w.stem) || w.parts.length) return;
+      if (this.index.has(w.stem)) return;
       // An unknown word: likely a typo or a truncated word, so near and longer known words stand in.
       const len = w.stem.length;
       const distance = fuzzyDistance(w.stem);
@@ -129,7 +142,7 @@ export class LexicalIndex implements Vocabulary {
       }
     });
     const stems = words.map((w) => w.stem);
-    for (const phrase of this.phrases) {
+    for (const phrase of new Set(stems.flatMap((s) => this.phrases.get(s) ?? []))) {
       const at = phrase.stems.map((s) => stems.indexOf(s));
       if (at.some((i) => i < 0)) continue;
       for (const term of phrase.expandsTo) for (const i of at) add(term, EXPANSION_WEIGHT, i, 'expansion');
@@ -144,7 +157,7 @@ export class LexicalIndex implements Vocabulary {
     if (terms.size === 0 || this.size === 0) return { hits: [], lang, evidence: new Map(), words: [] };
     const wantsGlossary = GLOSSARY_INTENT.test(question);
     const weights = new Map([...terms].map(([t, q]) => [t, q.weight]));
-    const best = this.index.score(weights, limit, (d) => (this.glossaryDocs.has(d) ? (wantsGlossary ? GLOSSARY_WANTED : GLOSSARY_DAMPING) : 1));
+    const best = this.index.score(weights, limit, wantsGlossary ? this.glossaryWanted : this.glossaryDamped);
     const hits = best.map(([d, score]) => ({ id: this.index.ids[d]!, score }));
     const evidence = new Map(best.slice(0, EVIDENCE_FOR).map(([d]) => [this.index.ids[d]!, this.coverage(words, terms, d)]));
     return { hits, lang, evidence, words: words.map((w) => w.folded) };
