@@ -45,23 +45,33 @@ export class Bm25Index {
     const fieldDf = fields.map(() => new Map<string, number>());
     const tf = new Map<string, number>();
     const seen = new Set<string>();
+    const inDoc = new Set<string>();
+    const docDf = new Map<string, number>();
     for (let d = 0; d < n; d++) {
+      inDoc.clear();
       termsOf(d).forEach((terms, f) => {
         lengths[f]![d] = terms.length;
         seen.clear();
         for (const term of terms) {
           if (seen.has(term)) continue;
           seen.add(term);
+          inDoc.add(term);
           fieldDf[f]!.set(term, (fieldDf[f]!.get(term) ?? 0) + 1);
         }
       });
+      for (const term of inDoc) docDf.set(term, (docDf.get(term) ?? 0) + 1);
+    }
+    // Postings are allocated at their final size, so building them leaves no garbage behind.
+    const filled = new Map<string, number>();
+    for (const [term, df] of docDf) {
+      this.postings.set(term, { docs: new Int32Array(df), impacts: new Float32Array(df), head: new Uint8Array(df) });
+      filled.set(term, 0);
     }
     const avgLen = lengths.map((l) => l.reduce((a, b) => a + b, 0) / Math.max(1, n) || 1);
     const idf = (f: number, term: string) => {
       const df = fieldDf[f]!.get(term) ?? 0;
       return Math.log(1 + (n - df + 0.5) / (df + 0.5));
     };
-    const building = new Map<string, { docs: number[]; impacts: number[]; head: number[] }>();
     const impact = new Map<string, number>();
     const head = new Set<string>();
     for (let d = 0; d < n; d++) {
@@ -80,18 +90,16 @@ export class Bm25Index {
         }
       });
       for (const [term, score] of impact) {
-        let list = building.get(term);
-        if (!list) building.set(term, (list = { docs: [], impacts: [], head: [] }));
-        list.docs.push(d);
-        list.impacts.push(score);
-        list.head.push(head.has(term) ? 1 : 0);
+        const p = this.postings.get(term)!;
+        const at = filled.get(term)!;
+        p.docs[at] = d;
+        p.impacts[at] = score;
+        p.head[at] = head.has(term) ? 1 : 0;
+        filled.set(term, at + 1);
       }
     }
     let termIndex = 0;
-    for (const [term, list] of building) {
-      this.postings.set(term, { docs: Int32Array.from(list.docs), impacts: Float32Array.from(list.impacts), head: Uint8Array.from(list.head) });
-      this.vocabulary.set(term, termIndex++);
-    }
+    for (const term of this.postings.keys()) this.vocabulary.set(term, termIndex++);
   }
 
   has(term: string): boolean {
