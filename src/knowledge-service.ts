@@ -9,7 +9,6 @@ export interface KnowledgeState {
   /** Every loaded article by id, drafts included, for the article pages. */
   articles: ReadonlyMap<string, Article>;
   problems: KbProblem[];
-  loadedAt: Date;
 }
 
 /**
@@ -55,7 +54,7 @@ export class KnowledgeService {
       return this.current;
     }
     const retriever = await Retriever.create(articles, { embedder: this.embedder, log: this.log });
-    this.current = { retriever, articles: new Map(articles.map((a) => [a.id, a])), problems: kb.problems, loadedAt: new Date() };
+    this.current = { retriever, articles: new Map(articles.map((a) => [a.id, a])), problems: kb.problems };
     this.log.info({ articles: articles.length, published: retriever.articles.size, problems: kb.problems.length }, 'knowledge base loaded');
     return this.current;
   }

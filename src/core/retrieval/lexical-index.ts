@@ -15,8 +15,6 @@ export interface Evidence {
   coverage: number;
   /** Share (0..1) of the question's known words that the article has in its title, aliases or tags. */
   headCoverage: number;
-  /** Share (0..1) of the question's weight carried by words the knowledge base never uses. */
-  unknownShare: number;
 }
 
 export interface LexicalResult {
@@ -24,8 +22,6 @@ export interface LexicalResult {
   lang: Lang;
   /** How well each of the first hits accounts for the question, by article id. */
   evidence: Map<string, Evidence>;
-  /** Content words of the question, for diagnostics and tests. */
-  words: string[];
 }
 
 const EVIDENCE_FOR = 5;
@@ -154,13 +150,13 @@ export class LexicalIndex implements Vocabulary {
     const lang = detectLanguage(question);
     const words = analyze(question, this);
     const terms = this.buildQuery(words);
-    if (terms.size === 0 || this.size === 0) return { hits: [], lang, evidence: new Map(), words: [] };
+    if (terms.size === 0 || this.size === 0) return { hits: [], lang, evidence: new Map() };
     const wantsGlossary = GLOSSARY_INTENT.test(question);
     const weights = new Map([...terms].map(([t, q]) => [t, q.weight]));
     const best = this.index.score(weights, limit, wantsGlossary ? this.glossaryWanted : this.glossaryDamped);
     const hits = best.map(([d, score]) => ({ id: this.index.ids[d]!, score }));
     const evidence = new Map(best.slice(0, EVIDENCE_FOR).map(([d]) => [this.index.ids[d]!, this.coverage(words, terms, d)]));
-    return { hits, lang, evidence, words: words.map((w) => w.folded) };
+    return { hits, lang, evidence };
   }
 
   /**
@@ -189,15 +185,13 @@ export class LexicalIndex implements Vocabulary {
     let covered = 0;
     let known = 0;
     let headed = 0;
-    let unknown = 0;
     words.forEach((w, i) => {
       if (/^\d+$/.test(w.folded)) return;
       const df = this.index.documentFrequency(w.stem) || (w.parts.length ? Math.max(...w.parts.map((p) => this.index.documentFrequency(p))) : 0);
       const weight = this.idf(df);
       total += weight;
       covered += weight * credit[i]!;
-      if (df === 0 && credit[i] === 0) unknown += weight;
-      else {
+      if (df > 0 || credit[i]! > 0) {
         known += weight;
         if (head[i]) headed += weight;
       }
@@ -205,7 +199,6 @@ export class LexicalIndex implements Vocabulary {
     return {
       coverage: total > 0 ? covered / total : 0,
       headCoverage: known > 0 ? headed / known : 0,
-      unknownShare: total > 0 ? unknown / total : 1,
     };
   }
 }
