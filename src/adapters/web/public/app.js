@@ -12,6 +12,9 @@ const text = {
     offerHelp: 'Kontakta superanvändaren på din enhet eller go-live-ledningscentralen med din fråga.',
     thinking: 'Letar i kunskapsbanken…',
     failed: 'Det gick inte att få svar just nu. Försök igen om en stund.',
+    welcome: 'Fråga med egna ord, på svenska eller engelska. Jag svarar med stegen ur kunskapsbanken och visar källan, eller säger ärligt att jag inte vet.',
+    examples: 'Prova till exempel:',
+    exampleQuestions: ['hur skriver jag ut ett nytt id-band?', 'hur ger jag ombud i message center?', 'vad gör jag vid driftstopp?'],
   },
   en: {
     tagline: 'Ask how to do things in Millennium.',
@@ -25,6 +28,9 @@ const text = {
     offerHelp: "Contact your unit's super-user or the go-live command centre with your question.",
     thinking: 'Searching the knowledge base…',
     failed: 'Could not get an answer right now. Please try again shortly.',
+    welcome: "Ask in your own words, in Swedish or English. I answer with the steps from the knowledge base and show the source, or say honestly that I don't know.",
+    examples: 'For example:',
+    exampleQuestions: ['how do I print a new wristband?', 'how do I grant a proxy in Message Center?', 'what do I do during downtime?'],
   },
 };
 
@@ -35,8 +41,26 @@ const form = document.getElementById('ask');
 const input = document.getElementById('question');
 const toggle = document.getElementById('lang-toggle');
 
+function renderExamples() {
+  const box = document.getElementById('examples');
+  box.replaceChildren(
+    ...text[lang].exampleQuestions.map((q) => {
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'example';
+      button.textContent = q;
+      button.addEventListener('click', () => {
+        input.value = q;
+        form.requestSubmit();
+      });
+      return button;
+    }),
+  );
+}
+
 function applyLanguage() {
   document.documentElement.lang = lang;
+  renderExamples();
   for (const el of document.querySelectorAll('[data-i18n]')) el.textContent = text[lang][el.dataset.i18n];
   for (const el of document.querySelectorAll('[data-i18n-placeholder]')) el.placeholder = text[lang][el.dataset.i18nPlaceholder];
   toggle.textContent = text[lang].toggle;
@@ -100,6 +124,7 @@ form.addEventListener('submit', async (event) => {
   event.preventDefault();
   const question = input.value.trim();
   if (!question) return;
+  document.getElementById('welcome').hidden = true;
   add('me', paragraph(question));
   input.value = '';
   const pending = add('bot', paragraph(text[lang].thinking, 'thinking'));
