@@ -30,9 +30,7 @@ const schema = z.object({
   PORT: intIn(0, 65535, 3000),
   HOST: optionalString.default('127.0.0.1'),
   LOTSEN_KB_DIR: optionalString.default('knowledge'),
-  LOTSEN_DATA_DIR: optionalString.default('data'),
   LOTSEN_PROMPTS_DIR: optionalString.default('prompts'),
-  LOTSEN_PUBLIC_URL: url('LOTSEN_PUBLIC_URL'),
   LOTSEN_ANSWER_THRESHOLD: z
     .string()
     .optional()
@@ -71,9 +69,7 @@ export interface Config {
   port: number;
   host: string;
   kbDir: string;
-  dataDir: string;
   promptsDir: string;
-  publicUrl?: string;
   answerThreshold: number;
   modelTimeoutMs: number;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
@@ -127,9 +123,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     host: e.HOST,
     kbDir: resolve(projectRoot, e.LOTSEN_KB_DIR),
-    dataDir: resolve(projectRoot, e.LOTSEN_DATA_DIR),
     promptsDir: resolve(projectRoot, e.LOTSEN_PROMPTS_DIR),
-    publicUrl: e.LOTSEN_PUBLIC_URL,
     answerThreshold: e.LOTSEN_ANSWER_THRESHOLD,
     modelTimeoutMs: e.LOTSEN_MODEL_TIMEOUT_MS,
     logLevel: e.LOG_LEVEL,

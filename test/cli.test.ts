@@ -71,6 +71,13 @@ describe('lotsen CLI contracts', () => {
     expect(report.metrics.baseline.hit_at_1).toBeTypeOf('number');
   });
 
+  it('refuses to start on a knowledge base folder that does not exist', async () => {
+    const missing = await lotsen(['ask', 'hur loggar jag in', '--kb', '/nonexistent/kb', '--json']);
+    expect(missing.code).toBe(2);
+    expect(missing.stdout).toBe('');
+    expect(missing.stderr).toMatch(/knowledge base \/nonexistent\/kb: folder not found/);
+  });
+
   it('explains usage errors and bad configuration without a stack trace', async () => {
     const noQuestion = await lotsen(['ask']);
     expect(noQuestion.code).toBe(2);

@@ -67,6 +67,21 @@ describe('knowledge base reload', () => {
     }
   });
 
+  it('notices a folder replaced as a whole, as a deploy swap does', async () => {
+    const parent = await writeTree({ 'kb/a.md': article('a', { title: 'Logga in' }), 'next/b.md': article('b', { title: 'Boka tid' }) });
+    const service = new KnowledgeService(join(parent, 'kb'), silentLogger);
+    await service.load();
+    try {
+      const reloaded = new Promise<KnowledgeState>((resolve) => service.watch(resolve));
+      await rename(join(parent, 'kb'), join(parent, 'old'));
+      await rename(join(parent, 'next'), join(parent, 'kb'));
+      const state = await reloaded;
+      expect([...state.retriever.articles.keys()]).toEqual(['b']);
+    } finally {
+      service.close();
+    }
+  });
+
   it('keeps the old index when a reload finds nothing valid', async () => {
     const dir = await writeTree({ 'a.md': article('a', { title: 'Logga in' }) });
     const service = new KnowledgeService(dir, silentLogger);

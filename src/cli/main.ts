@@ -9,6 +9,7 @@ import { lintKnowledgeBase } from '../core/kb/lint.ts';
 import { runEval } from '../core/eval/run.ts';
 import { parseCases } from '../core/eval/cases.ts';
 import { createLogger } from '../log.ts';
+import { KnowledgeBaseError } from '../knowledge-service.ts';
 import { messages } from '../core/answer/messages.ts';
 
 const USAGE = `Usage: lotsen <command> [options]
@@ -44,6 +45,11 @@ async function serveCommand(args: string[]): Promise<number> {
   const server = serve({ fetch: app.fetch, port: cfg.port, hostname: cfg.host }, (info) => {
     log.info({ url: `http://${cfg.host}:${info.port}`, readyMs: Math.round(performance.now() - started) }, 'Lotsen is ready');
     process.stderr.write(`Lotsen is ready on http://${cfg.host === '0.0.0.0' ? 'localhost' : cfg.host}:${info.port}\n`);
+  });
+  server.on('error', (err: NodeJS.ErrnoException) => {
+    const reason = err.code === 'EADDRINUSE' ? `port ${cfg.port} on ${cfg.host} is already in use (set PORT or --port)` : err.message;
+    process.stderr.write(`lotsen: cannot serve: ${reason}\n`);
+    process.exit(2);
   });
   const stop = () => {
     lotsen.knowledge.close();
@@ -128,19 +134,20 @@ export async function main(argv: string[]): Promise<number> {
       case 'kb':
         return await kbCommand(args);
       case undefined:
+        process.stderr.write(`${USAGE}\n`);
+        return 2;
       case 'help':
       case '--help':
       case '-h':
         process.stdout.write(`${USAGE}\n`);
-        return command ? 0 : 2;
+        return 0;
       default:
         throw new UsageError(`unknown command "${command}"`);
     }
   } catch (err) {
-    if (err instanceof ConfigError) process.stderr.write(`lotsen: ${err.message}\n`);
-    else if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       process.stderr.write(`lotsen: ${(err as Error).message}\n\n${USAGE}\n`);
-    } else if ((err as NodeJS.ErrnoException).code === 'ENOENT') process.stderr.write(`lotsen: ${(err as Error).message}\n`);
+    } else if (err instanceof ConfigError || err instanceof KnowledgeBaseError) process.stderr.write(`lotsen: ${err.message}\n`);
     else process.stderr.write(`lotsen: ${(err as Error).message ?? err}\n`);
     return 2;
   }

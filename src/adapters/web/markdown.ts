@@ -15,7 +15,7 @@ const safe = new Marked({
     },
     link({ href, title, tokens }) {
       const text = this.parser.parseInline(tokens);
-      if (!/^(https?:\/\/|\/(?!\/)|#)/i.test(href)) return text;
+      if (!/^(https?:\/\/|\/(?![\/\\])|#)/i.test(href)) return text;
       const t = title ? ` title="${escapeHtml(title)}"` : '';
       return `<a href="${escapeHtml(href)}"${t}>${text}</a>`;
     },

@@ -48,7 +48,8 @@ export function createWebApp(lotsen: Lotsen): Hono {
 
   app.get('/kb/:id', (c) => {
     const article = lotsen.knowledge.state.articles.get(c.req.param('id'));
-    if (!article || article.status === 'retired') {
+    // Drafts wait for a super-user's review; only what staff may rely on is shown.
+    if (!article || article.status !== 'published') {
       return c.html(articlePage('Saknas / Not found', 'sv', '<p>Artikeln finns inte. / The article does not exist.</p>', ''), 404);
     }
     const meta = [article.system, article.verified && `Verifierad ${article.verified}`, article.owner].filter(Boolean).map((s) => escapeHtml(String(s))).join(' · ');

@@ -112,7 +112,8 @@ export class Answerer {
       ]);
       const check = checkGrounding(reply, new Set(given.map((a) => a.id)), new Set(retriever.articles.keys()));
       if (!check.ok) {
-        this.log.warn({ reason: check.reason, ms: Date.now() - started }, 'model answer rejected; using extract');
+        // The reason may quote the reply, so only its kind is logged.
+        this.log.warn({ reason: check.kind, ms: Date.now() - started }, 'model answer rejected; using extract');
         return undefined;
       }
       const citations = check.cited.map((id) => {

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 
 export interface EvalCase {
-  id: string;
+  /** As written in the case file, so scripts can join results on it. */
+  id: string | number;
   question: string;
   /** Article ids that answer the question; empty when the knowledge base should not answer it. */
   expected: string[];
@@ -14,7 +15,7 @@ const idList = z
 // Case files are written by several people, so the usual spellings of "expected article" are accepted.
 const caseSchema = z
   .object({
-    id: z.union([z.string(), z.number()]).transform(String),
+    id: z.union([z.string(), z.number()]),
     question: z.string().min(1),
     expected: idList.optional(),
     expected_id: idList.optional(),

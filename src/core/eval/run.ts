@@ -6,7 +6,7 @@ import type { EvalCase } from './cases.ts';
 import { evalMetrics, rankingMetrics, type EvalMetrics, type RankingMetrics } from './metrics.ts';
 
 export interface EvalReport {
-  cases: { id: string; outcome: 'answered' | 'escalated'; ranked: string[]; confidence: number }[];
+  cases: { id: string | number; outcome: 'answered' | 'escalated'; ranked: string[]; confidence: number }[];
   metrics: EvalMetrics & { baseline: RankingMetrics & { method: string } };
 }
 

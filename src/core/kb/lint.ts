@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
 import { marked } from 'marked';
+import { isGlossary } from './glossary.ts';
 import { loadKnowledgeBase, type KbProblem } from './load.ts';
 
 export interface LintReport {
@@ -18,7 +19,7 @@ export async function lintKnowledgeBase(dir: string, today = new Date().toISOStr
     if (basename(a.file, '.md') !== a.id) warnings.push({ file: a.file, reason: `id "${a.id}" differs from the file name` });
     if (a.reviewBy && a.reviewBy < today) warnings.push({ file: a.file, reason: `review_by ${a.reviewBy} has passed` });
     const hasSteps = marked.lexer(a.body).some((t) => t.type === 'list' && t.ordered);
-    if (!hasSteps && a.status === 'published' && !a.tags.some((t) => /glossary|ordlista/i.test(t))) {
+    if (!hasSteps && a.status === 'published' && !isGlossary(a)) {
       warnings.push({ file: a.file, reason: 'no numbered steps; answers will quote the first paragraph only' });
     }
   }

@@ -80,10 +80,14 @@ export function splitCompound(folded: string, vocab: Vocabulary): string[] {
   return [];
 }
 
+const SPLITS_LIMIT = 200_000;
+
 function partsOf(folded: string, vocab: Vocabulary): string[] {
   let parts = vocab.splits?.get(folded);
   if (!parts) {
     parts = splitCompound(folded, vocab);
+    // Questions bring new words forever; the cache must not grow with them.
+    if (vocab.splits && vocab.splits.size >= SPLITS_LIMIT) vocab.splits.clear();
     vocab.splits?.set(folded, parts);
   }
   return parts;

@@ -39,7 +39,7 @@ const PREFIX_LIMIT = 10;
 /** A glossary mentions every task, so it only ranks high when the asker wants a word translated. */
 const GLOSSARY_DAMPING = 0.3;
 const GLOSSARY_WANTED = 1.5;
-const GLOSSARY_INTENT = /\b(vad heter|heter det|kallas|betyder|engelska|svenska|översätt|oversatt|ordlista|glossary|translat|called|what does .* mean|term)/i;
+const GLOSSARY_INTENT = /(?<!\p{L})(vad heter|heter det|kallas|betyder|engelska|svenska|översätt|oversatt|ordlista|glossary|translat|called|what does .* mean|terms?(?!\p{L}))/iu;
 
 type Kind = 'whole' | 'part' | 'expansion' | 'fuzzy';
 

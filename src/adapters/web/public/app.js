@@ -133,6 +133,7 @@ form.addEventListener('submit', async (event) => {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ question }),
+      signal: AbortSignal.timeout(30_000),
     });
     const result = await res.json();
     pending.replaceChildren(res.ok ? renderAnswer(result) : paragraph(result.error || text[lang].failed, 'error'));
