@@ -6,44 +6,31 @@ import { projectRoot } from './paths.ts';
  * The one place that reads the environment. Every setting is documented in .env.example;
  * a bad value stops the start with a message that names the variable.
  */
-const optionalString = z
-  .string()
-  .optional()
-  .transform((v) => (v && v.trim() ? v.trim() : undefined));
+// Blank variables are dropped before parsing (see loadConfig), so here a value is never empty.
+const optionalString = z.string().trim().optional();
 const url = (name: string) =>
   optionalString.refine((v) => v === undefined || /^https?:\/\/[^\s]+$/.test(v), `${name} must be an http(s) URL`);
-const intIn = (min: number, max: number, fallback: number) =>
+const numberIn = (min: number, max: number, fallback: number, whole: boolean) =>
   z
     .string()
     .optional()
     .transform((v, ctx) => {
-      if (v === undefined || v.trim() === '') return fallback;
+      if (v === undefined) return fallback;
       const n = Number(v);
-      if (!Number.isInteger(n) || n < min || n > max) {
-        ctx.addIssue({ code: 'custom', message: `must be a whole number from ${min} to ${max}` });
+      if (!(whole ? Number.isInteger(n) : Number.isFinite(n)) || n < min || n > max) {
+        ctx.addIssue({ code: 'custom', message: `must be a ${whole ? 'whole number' : 'number'} from ${min} to ${max}` });
         return z.NEVER;
       }
       return n;
     });
 
 const schema = z.object({
-  PORT: intIn(0, 65535, 3000),
+  PORT: numberIn(0, 65535, 3000, true),
   HOST: optionalString.default('127.0.0.1'),
   LOTSEN_KB_DIR: optionalString.default('knowledge'),
   LOTSEN_PROMPTS_DIR: optionalString.default('prompts'),
-  LOTSEN_ANSWER_THRESHOLD: z
-    .string()
-    .optional()
-    .transform((v, ctx) => {
-      if (v === undefined || v.trim() === '') return 0.45;
-      const n = Number(v);
-      if (!Number.isFinite(n) || n < 0 || n > 1) {
-        ctx.addIssue({ code: 'custom', message: 'must be a number from 0 to 1' });
-        return z.NEVER;
-      }
-      return n;
-    }),
-  LOTSEN_MODEL_TIMEOUT_MS: intIn(100, 120_000, 8000),
+  LOTSEN_ANSWER_THRESHOLD: numberIn(0, 1, 0.45, false),
+  LOTSEN_MODEL_TIMEOUT_MS: numberIn(100, 120_000, 8000, true),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: url('OPENAI_BASE_URL'),

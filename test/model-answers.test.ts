@@ -242,14 +242,17 @@ describe('embeddings', () => {
 });
 
 describe('Azure OpenAI', () => {
+  const azureEnv = (extra: Record<string, string> = {}) => ({
+    AZURE_OPENAI_ENDPOINT: fake.origin,
+    AZURE_OPENAI_API_KEY: 'azure-key',
+    AZURE_OPENAI_CHAT_DEPLOYMENT: 'lotsen-chat',
+    AZURE_OPENAI_API_VERSION: '2024-10-21',
+    LOTSEN_MODEL_TIMEOUT_MS: '5000',
+    ...extra,
+  });
+
   test('chat goes to the deployment path with the api-key header, and the answer is the model’s', async () => {
-    const lotsen = await testLotsen({
-      AZURE_OPENAI_ENDPOINT: fake.origin,
-      AZURE_OPENAI_API_KEY: 'azure-key',
-      AZURE_OPENAI_CHAT_DEPLOYMENT: 'lotsen-chat',
-      AZURE_OPENAI_API_VERSION: '2024-10-21',
-      LOTSEN_MODEL_TIMEOUT_MS: '5000',
-    });
+    const lotsen = await testLotsen(azureEnv());
     const result = await ask(lotsen, ID_BAND_Q);
 
     expect(result.source).toBe('model');
@@ -266,13 +269,7 @@ describe('Azure OpenAI', () => {
   });
 
   test('embeddings go to the embedding deployment, as float', async () => {
-    const lotsen = await testLotsen({
-      AZURE_OPENAI_ENDPOINT: fake.origin,
-      AZURE_OPENAI_API_KEY: 'azure-key',
-      AZURE_OPENAI_CHAT_DEPLOYMENT: 'lotsen-chat',
-      AZURE_OPENAI_EMBEDDING_DEPLOYMENT: 'lotsen-embed',
-      LOTSEN_MODEL_TIMEOUT_MS: '5000',
-    });
+    const lotsen = await testLotsen(azureEnv({ AZURE_OPENAI_EMBEDDING_DEPLOYMENT: 'lotsen-embed' }));
     const result = await ask(lotsen, ID_BAND_Q);
     expect(result.source).toBe('model');
     expect(result.citations[0]?.id).toBe(ID_BAND);

@@ -41,7 +41,7 @@ export class Retriever {
   }
 
   /** Indexes the published articles. Embedding failures leave lexical retrieval working. */
-  static async create(all: readonly Article[], options: { embedder?: Embedder; log?: Logger; signal?: AbortSignal } = {}): Promise<Retriever> {
+  static async create(all: readonly Article[], options: { embedder?: Embedder; log?: Logger } = {}): Promise<Retriever> {
     const log = options.log ?? silentLogger;
     const published = new Map(all.filter((a) => a.status === 'published').map((a) => [a.id, a]));
     const vectors = new Map<string, number[]>();
@@ -50,7 +50,7 @@ export class Retriever {
         const list = [...published.values()];
         for (let i = 0; i < list.length; i += 64) {
           const batch = list.slice(i, i + 64);
-          const embedded = await options.embedder.embed(batch.map(embeddingText), options.signal);
+          const embedded = await options.embedder.embed(batch.map(embeddingText));
           batch.forEach((a, j) => {
             const v = embedded[j];
             if (v) vectors.set(a.id, v);
