@@ -1,6 +1,10 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { projectRoot } from './paths.ts';
+import type { Role, RoleDirectory } from './core/identity/roles.ts';
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+export const isLoopbackHost = (host: string) => LOOPBACK.has(host) || host.startsWith('127.');
 
 /**
  * The one place that reads the environment. Every setting is documented in .env.example;
@@ -24,6 +28,11 @@ const numberIn = (min: number, max: number, fallback: number, whole: boolean) =>
       return n;
     });
 
+const list = optionalString.transform((v) => (v ? v.split(',').map((x) => x.trim()).filter(Boolean) : []));
+const flag = z.enum(['true', 'false', '1', '0', 'yes', 'no']).optional().transform((v) => v === 'true' || v === '1' || v === 'yes');
+// Tokens are compared in constant time; short ones are guessable.
+const token = (name: string) => optionalString.refine((v) => v === undefined || v.length >= 16, `${name} must be at least 16 characters`);
+
 const schema = z.object({
   PORT: numberIn(0, 65535, 3000, true),
   HOST: optionalString.default('127.0.0.1'),
@@ -31,6 +40,24 @@ const schema = z.object({
   LOTSEN_PROMPTS_DIR: optionalString.default('prompts'),
   LOTSEN_ANSWER_THRESHOLD: numberIn(0, 1, 0.45, false),
   LOTSEN_MODEL_TIMEOUT_MS: numberIn(100, 120_000, 8000, true),
+  LOTSEN_DATA_DIR: optionalString.default('data'),
+  LOTSEN_SAFETY_WEBHOOK_URL: url('LOTSEN_SAFETY_WEBHOOK_URL'),
+  LOTSEN_ONCALL: optionalString.default('go-live-ledningscentralen'),
+  LOTSEN_ONCALL_BY_SITE: optionalString,
+  LOTSEN_REQUIRE_SIGN_IN: flag,
+  LOTSEN_SESSION_SECRET: token('LOTSEN_SESSION_SECRET'),
+  LOTSEN_STAFF_TOKEN: token('LOTSEN_STAFF_TOKEN'),
+  LOTSEN_SUPERUSER_TOKEN: token('LOTSEN_SUPERUSER_TOKEN'),
+  LOTSEN_MANAGER_TOKEN: token('LOTSEN_MANAGER_TOKEN'),
+  LOTSEN_ADMIN_TOKEN: token('LOTSEN_ADMIN_TOKEN'),
+  LOTSEN_SUPERUSERS: list,
+  LOTSEN_MANAGERS: list,
+  LOTSEN_ADMINS: list,
+  LOTSEN_SUPERUSER_GROUPS: list,
+  LOTSEN_MANAGER_GROUPS: list,
+  LOTSEN_ADMIN_GROUPS: list,
+  LOTSEN_RATE_USER_PER_MIN: numberIn(1, 10_000, 20, true),
+  LOTSEN_RATE_GLOBAL_PER_SEC: numberIn(1, 100_000, 50, true),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: url('OPENAI_BASE_URL'),
@@ -52,7 +79,21 @@ export interface ModelConfig {
   azure?: { endpoint: string; apiVersion: string; chatDeployment: string; embeddingDeployment?: string };
 }
 
+export interface AuthConfig {
+  /** Sign-in with a role token is needed: set, or the server listens beyond loopback. */
+  required: boolean;
+  tokens: Partial<Record<Role, string>>;
+  sessionSecret?: string;
+}
+
 export interface Config {
+  dataDir: string;
+  safetyWebhookUrl?: string;
+  /** Whom to call, by site; `default` when the site is unknown or not listed. */
+  oncall: { default: string; bySite: ReadonlyMap<string, string> };
+  auth: AuthConfig;
+  roles: RoleDirectory;
+  rateLimits: { userPerMinute: number; globalPerSecond: number };
   port: number;
   host: string;
   kbDir: string;
@@ -106,7 +147,36 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       embeddingModel: e.OPENAI_EMBEDDING_MODEL,
     };
   }
+  const tokens: Partial<Record<Role, string>> = {
+    staff: e.LOTSEN_STAFF_TOKEN,
+    superuser: e.LOTSEN_SUPERUSER_TOKEN,
+    manager: e.LOTSEN_MANAGER_TOKEN,
+    admin: e.LOTSEN_ADMIN_TOKEN,
+  };
+  const required = e.LOTSEN_REQUIRE_SIGN_IN || !isLoopbackHost(e.HOST);
+  if (required && !Object.values(tokens).some(Boolean)) {
+    throw new ConfigError(
+      `Invalid configuration:\n  LOTSEN_STAFF_TOKEN: required (with the other role tokens as needed) when ${e.LOTSEN_REQUIRE_SIGN_IN ? 'LOTSEN_REQUIRE_SIGN_IN is set' : `HOST=${e.HOST} serves beyond this machine`}`,
+    );
+  }
+  const bySite = new Map<string, string>();
+  for (const entry of (e.LOTSEN_ONCALL_BY_SITE ?? '').split(';').map((s) => s.trim()).filter(Boolean)) {
+    const at = entry.indexOf('=');
+    if (at <= 0) throw new ConfigError(`Invalid configuration:\n  LOTSEN_ONCALL_BY_SITE: "${entry}" is not site=contact`);
+    bySite.set(entry.slice(0, at).trim().toLowerCase(), entry.slice(at + 1).trim());
+  }
+  const users = new Map<string, Role>();
+  const groups = new Map<string, Role>();
+  // Later lines win, so an admin listed also as super-user is an admin.
+  for (const [role, ids] of [['superuser', e.LOTSEN_SUPERUSERS], ['manager', e.LOTSEN_MANAGERS], ['admin', e.LOTSEN_ADMINS]] as const) for (const id of ids) users.set(id, role);
+  for (const [role, ids] of [['superuser', e.LOTSEN_SUPERUSER_GROUPS], ['manager', e.LOTSEN_MANAGER_GROUPS], ['admin', e.LOTSEN_ADMIN_GROUPS]] as const) for (const id of ids) groups.set(id, role);
   return {
+    dataDir: resolve(projectRoot, e.LOTSEN_DATA_DIR),
+    safetyWebhookUrl: e.LOTSEN_SAFETY_WEBHOOK_URL,
+    oncall: { default: e.LOTSEN_ONCALL, bySite },
+    auth: { required, tokens, sessionSecret: e.LOTSEN_SESSION_SECRET },
+    roles: { users, groups },
+    rateLimits: { userPerMinute: e.LOTSEN_RATE_USER_PER_MIN, globalPerSecond: e.LOTSEN_RATE_GLOBAL_PER_SEC },
     port: e.PORT,
     host: e.HOST,
     kbDir: resolve(projectRoot, e.LOTSEN_KB_DIR),

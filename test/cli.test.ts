@@ -2,14 +2,14 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { article, root, writeTree } from './helpers.ts';
+import { article, root, tempDir, writeTree } from './helpers.ts';
 
 const run = promisify(execFile);
 const bin = join(root, 'bin/lotsen.js');
 
 async function lotsen(args: string[], env: Record<string, string> = {}) {
   try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { cwd: root, env: { ...process.env, LOG_LEVEL: '', ...env } });
+    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { cwd: root, env: { ...process.env, LOG_LEVEL: '', LOTSEN_DATA_DIR: await tempDir('lotsen-data-'), ...env } });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };

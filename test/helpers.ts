@@ -11,7 +11,7 @@ export const sampleKb = join(root, 'knowledge');
 
 /** A Lotsen on the given environment (sample knowledge base, no model unless configured). */
 export async function testLotsen(env: Record<string, string> = {}): Promise<Lotsen> {
-  return createLotsen(loadConfig({ LOTSEN_KB_DIR: sampleKb, ...env }), silentLogger);
+  return createLotsen(loadConfig({ LOTSEN_KB_DIR: sampleKb, LOTSEN_DATA_DIR: await tempDir('lotsen-data-'), ...env }), silentLogger);
 }
 
 export async function tempDir(prefix = 'lotsen-test-'): Promise<string> {

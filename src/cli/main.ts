@@ -11,6 +11,9 @@ import { parseCases } from '../core/eval/cases.ts';
 import { createLogger } from '../log.ts';
 import { KnowledgeBaseError } from '../knowledge-service.ts';
 import { messages } from '../core/answer/messages.ts';
+import { redact } from '../core/privacy/redact.ts';
+import { triage } from '../core/triage/triage.ts';
+import { z } from 'zod';
 
 const USAGE = `Usage: lotsen <command> [options]
 
@@ -19,6 +22,8 @@ Commands:
   ask "QUESTION" [--kb DIR] [--json]            answer one question
   eval --kb DIR --cases FILE.jsonl [--json]     measure retrieval and answers on a question set
   kb lint [DIR] [--json]                        check a knowledge base folder; exit 1 on problems
+  classify [--json] < FILE.jsonl                intent and severity of lines {"id","text"}
+  redact < FILE                                 the same lines with personal data replaced by tags
 
 Settings come from the environment; see .env.example.`;
 
@@ -67,13 +72,17 @@ async function askCommand(args: string[]): Promise<number> {
   if (!question) throw new UsageError('ask needs a question: lotsen ask "hur söker jag fram en patient?"');
   const cfg = config({ kb: values.kb, logLevel: 'warn' });
   const lotsen = await createLotsen(cfg, createLogger(cfg.logLevel));
-  const result = await lotsen.answerer.ask(lotsen.knowledge.state.retriever, question);
+  const reply = await lotsen.assistant.handle({ text: question, asker: { platform: 'cli', userId: 'local', role: 'staff' }, conversation: { platform: 'cli', channel: 'terminal' } });
+  await lotsen.close();
+  // A safety report is escalated (S1) in the contract's terms; a rate limit cannot bite a single question.
+  const outcome = reply.outcome === 'answered' ? 'answered' : 'escalated';
   if (values.json) {
-    const { outcome, answer, citations, ranked, confidence, lang } = result;
+    const { answer, citations, ranked, confidence, lang } = reply;
     process.stdout.write(`${JSON.stringify({ outcome, answer, citations: citations.map(({ id, title }) => ({ id, title })), ranked, confidence, lang })}\n`);
   } else {
-    const sources = result.citations.map((c) => `${messages[result.lang].source}: ${c.title} (${c.url})\n`).join('');
-    process.stdout.write(`${result.answer}\n\n${sources}(${result.outcome}, confidence ${result.confidence})\n`);
+    const sources = reply.citations.map((c) => `${messages[reply.lang].source}: ${c.title} (${c.url})\n`).join('');
+    const note = reply.privacyNote ? `${reply.privacyNote}\n\n` : '';
+    process.stdout.write(`${note}${reply.answer}\n\n${sources}(${reply.outcome}, confidence ${reply.confidence})\n`);
   }
   return 0;
 }
@@ -121,6 +130,44 @@ async function kbCommand(args: string[]): Promise<number> {
   return report.problems.length ? 1 : 0;
 }
 
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+const classifyLine = z.object({ id: z.union([z.string(), z.number()]), text: z.string() });
+
+/** Lines {"id","text"} → one line {"id","intent","severity"} each; text is redacted before triage, as in chat. */
+async function classifyCommand(args: string[]): Promise<number> {
+  parseArgs({ args, options: { json: { type: 'boolean' } } });
+  const lines = (await readStdin()).split('\n');
+  const out: string[] = [];
+  for (const [i, line] of lines.entries()) {
+    if (!line.trim()) continue;
+    let parsed;
+    try {
+      parsed = classifyLine.parse(JSON.parse(line));
+    } catch {
+      throw new UsageError(`line ${i + 1} is not {"id": …, "text": "…"}`);
+    }
+    const { intent, severity } = triage(redact(parsed.text).text);
+    out.push(JSON.stringify({ id: parsed.id, intent, severity }));
+  }
+  process.stdout.write(out.length ? `${out.join('\n')}\n` : '');
+  return 0;
+}
+
+/** Plain text, one message a line; the same number of lines out. */
+async function redactCommand(): Promise<number> {
+  const text = await readStdin();
+  const lines = text.split('\n');
+  // A final newline does not make an extra message.
+  if (lines.at(-1) === '') lines.pop();
+  process.stdout.write(lines.map((l) => redact(l).text).join('\n') + (lines.length ? '\n' : ''));
+  return 0;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [command, ...args] = argv;
   try {
@@ -133,6 +180,10 @@ export async function main(argv: string[]): Promise<number> {
         return await evalCommand(args);
       case 'kb':
         return await kbCommand(args);
+      case 'classify':
+        return await classifyCommand(args);
+      case 'redact':
+        return await redactCommand();
       case undefined:
         process.stderr.write(`${USAGE}\n`);
         return 2;

@@ -1,64 +1,171 @@
 import { readFileSync } from 'node:fs';
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { secureHeaders } from 'hono/secure-headers';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { z } from 'zod';
 import type { Lotsen } from '../../app.ts';
+import { can, type Action, type Identity } from '../../core/identity/roles.ts';
 import { escapeHtml, renderMarkdown } from './markdown.ts';
+import { WebAuth, signInSchema } from './auth.ts';
+import { safetyPage, signInPage, page } from './pages.ts';
 
 const MAX_QUESTION_CHARS = 2000;
 const publicFile = (name: string) => readFileSync(new URL(`./public/${name}`, import.meta.url), 'utf8');
 const askSchema = z.object({ question: z.string().trim().min(1).max(MAX_QUESTION_CHARS) });
+const closeSchema = z.object({ note: z.string().trim().min(1).max(2000) });
 
-function articlePage(title: string, lang: string, bodyHtml: string, meta: string): string {
-  return `<!doctype html><html lang="${escapeHtml(lang)}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)} – Lotsen</title><link rel="stylesheet" href="/app.css"></head><body class="article-page"><main><p><a href="/">← Lotsen</a></p><article><h1>${escapeHtml(title)}</h1>${bodyHtml}</article><p class="meta">${meta}</p></main></body></html>`;
+type Env = { Variables: { who: Identity } };
+
+const limit = (maxSize: number) => bodyLimit({ maxSize, onError: (c) => c.json({ error: 'The message is too long.' }, 413) });
+
+function clientAddress(c: Context): string {
+  try {
+    return getConnInfo(c).remote.address ?? 'unknown';
+  } catch {
+    // In-process requests (tests) have no socket.
+    return 'local';
+  }
 }
 
-/** The local web chat, article pages and health check, on one Hono app that tests call in-process. */
-export function createWebApp(lotsen: Lotsen): Hono {
-  const app = new Hono();
-  const page = publicFile('index.html');
+async function readJson(c: Context): Promise<{ ok: true; body: unknown } | { ok: false; response: Response }> {
+  if (!(c.req.header('content-type') ?? '').toLowerCase().startsWith('application/json')) {
+    return { ok: false, response: c.json({ error: 'Send JSON (content-type: application/json).' }, 415) };
+  }
+  try {
+    return { ok: true, body: await c.req.json() };
+  } catch {
+    return { ok: false, response: c.json({ error: 'The body is not valid JSON.' }, 400) };
+  }
+}
+
+/** The local web chat, sign-in, the safety queue and article pages, on one Hono app that tests call in-process. */
+export function createWebApp(lotsen: Lotsen): Hono<Env> {
+  const app = new Hono<Env>();
+  const auth = new WebAuth(lotsen.config.auth);
+  const signInAttempts = new RateLimiterMemory({ points: 10, duration: 60 });
+  const chatPage = publicFile('index.html');
   const script = publicFile('app.js');
   const style = publicFile('app.css');
+  const now = () => new Date();
 
-  app.get('/', (c) => c.html(page));
-  app.get('/app.js', (c) => c.body(script, 200, { 'content-type': 'text/javascript; charset=utf-8' }));
+  app.use(secureHeaders({ contentSecurityPolicy: { defaultSrc: ["'self'"], imgSrc: ["'self'", 'data:'], styleSrc: ["'self'"], scriptSrc: ["'self'"], frameAncestors: ["'none'"] } }));
+
+  // Open to everyone: the style sheet, the sign-in page and liveness.
   app.get('/app.css', (c) => c.body(style, 200, { 'content-type': 'text/css; charset=utf-8' }));
   app.get('/healthz', (c) => c.json({ ok: true }));
+  app.get('/signin', (c) => c.html(signInPage({ tokenNeeded: auth.required })));
+  app.post('/signin', limit(4096), async (c) => {
+    try {
+      await signInAttempts.consume(clientAddress(c));
+    } catch {
+      return c.html(signInPage({ tokenNeeded: auth.required, error: 'Too many attempts. Wait a minute. / För många försök. Vänta en minut.' }), 429);
+    }
+    const form = await c.req.parseBody().catch(() => ({}));
+    const parsed = signInSchema.safeParse(form);
+    if (!parsed.success) return c.html(signInPage({ tokenNeeded: auth.required, error: 'Fill in your name and choose a role. / Fyll i namn och välj roll.' }), 400);
+    const result = auth.signIn(parsed.data);
+    if ('refused' in result) {
+      lotsen.log.warn({ role: parsed.data.role }, 'sign-in refused');
+      return c.html(signInPage({ tokenNeeded: auth.required, error: result.refused }), 401);
+    }
+    await auth.startSession(c, result);
+    await lotsen.store.appendAudit({ actor: `web:${result.userId}`, role: result.role, action: 'session.sign-in', subject: `web:${result.userId}` }, now());
+    return c.redirect(result.role === 'staff' ? '/' : '/safety', 303);
+  });
 
-  app.post(
-    '/api/ask',
-    bodyLimit({ maxSize: 16 * 1024, onError: (c) => c.json({ error: 'The message is too long.' }, 413) }),
-    async (c) => {
-      let body: unknown;
-      try {
-        body = await c.req.json();
-      } catch {
-        return c.json({ error: 'Send JSON: {"question": "…"}' }, 400);
-      }
-      const parsed = askSchema.safeParse(body);
-      if (!parsed.success) {
-        return c.json({ error: `A question is 1 to ${MAX_QUESTION_CHARS} characters of text.` }, 400);
-      }
-      const started = performance.now();
-      const result = await lotsen.answerer.ask(lotsen.knowledge.state.retriever, parsed.data.question);
-      lotsen.log.info({ outcome: result.outcome, confidence: result.confidence, source: result.source, ms: Math.round(performance.now() - started) }, 'question');
-      return c.json({ ...result, answerHtml: renderMarkdown(result.answer) });
-    },
-  );
+  // Everything else needs an identity; unsigned requests are turned away before any body is read.
+  app.use('*', async (c, next) => {
+    const who = await auth.identify(c);
+    if (!who) {
+      if (c.req.path.startsWith('/api/') || c.req.method !== 'GET') return c.json({ error: 'Sign in first.' }, 401);
+      return c.redirect('/signin', 303);
+    }
+    c.set('who', who);
+    await next();
+  });
+  const allowed = (c: Context<Env>, action: Action) => can(c.get('who').role, action);
+  const forbidden = (c: Context<Env>) => c.json({ error: 'Your role does not allow this.' }, 403);
+
+  app.get('/', (c) => c.html(chatPage));
+  app.get('/app.js', (c) => c.body(script, 200, { 'content-type': 'text/javascript; charset=utf-8' }));
+  app.get('/api/me', (c) => {
+    const { displayName, role, site } = c.get('who');
+    return c.json({ name: displayName ?? null, role, site: site ?? null, signInRequired: auth.required });
+  });
+  app.post('/signout', (c) => {
+    auth.endSession(c);
+    return c.redirect('/signin', 303);
+  });
+
+  app.post('/api/ask', limit(16 * 1024), async (c) => {
+    const json = await readJson(c);
+    if (!json.ok) return json.response;
+    const parsed = askSchema.safeParse(json.body);
+    if (!parsed.success) return c.json({ error: `A question is 1 to ${MAX_QUESTION_CHARS} characters of text.` }, 400);
+    const who = c.get('who');
+    const reply = await lotsen.assistant.handle({ text: parsed.data.question, asker: who, conversation: { platform: 'web', channel: who.userId } });
+    const body = { ...reply, answerHtml: renderMarkdown(reply.answer) };
+    if (reply.outcome === 'limited') return c.json(body, 429, { 'retry-after': String(reply.retryAfterS ?? 60) });
+    return c.json(body);
+  });
+
+  app.get('/safety', async (c) => {
+    if (!allowed(c, 'read-safety')) return c.html(page('Lotsen', '<p>Your role does not allow this page. / Din roll får inte se den här sidan.</p>'), 403);
+    const who = c.get('who');
+    const items = await lotsen.store.listEscalations({ kind: 'safety', limit: 200 });
+    await lotsen.store.appendAudit({ actor: `web:${who.userId}`, role: who.role, action: 'safety.read', subject: 'safety-queue', detail: { items: items.map((i) => i.id) } }, now());
+    return c.html(safetyPage(items, { canClose: allowed(c, 'close-safety'), who, now: now() }));
+  });
+  app.get('/api/safety', async (c) => {
+    if (!allowed(c, 'read-safety')) return forbidden(c);
+    const who = c.get('who');
+    const items = await lotsen.store.listEscalations({ kind: 'safety', limit: 200 });
+    await lotsen.store.appendAudit({ actor: `web:${who.userId}`, role: who.role, action: 'safety.read', subject: 'safety-queue', detail: { items: items.map((i) => i.id) } }, now());
+    return c.json({ items });
+  });
+  const close = async (c: Context<Env>, id: string, body: unknown) => {
+    if (!allowed(c, 'close-safety')) return { status: 403 as const, error: 'Your role does not allow closing safety items.' };
+    const parsed = closeSchema.safeParse(body);
+    if (!parsed.success) return { status: 400 as const, error: 'Write what was done (1 to 2000 characters) before closing.' };
+    const item = await lotsen.store.getEscalation(id);
+    if (!item || item.kind !== 'safety') return { status: 404 as const, error: 'No such safety item.' };
+    const result = await lotsen.store.closeEscalation(id, c.get('who'), parsed.data.note, now());
+    if (!result.ok) return { status: 409 as const, error: 'This item is already closed.' };
+    return { status: 200 as const, item: result.escalation };
+  };
+  app.post('/api/safety/:id/close', limit(8192), async (c) => {
+    const json = await readJson(c);
+    if (!json.ok) return json.response;
+    const result = await close(c, c.req.param('id'), json.body);
+    return 'error' in result ? c.json({ error: result.error }, result.status) : c.json({ item: result.item });
+  });
+  app.post('/safety/:id/close', limit(8192), async (c) => {
+    const result = await close(c, c.req.param('id'), await c.req.parseBody().catch(() => ({})));
+    if ('error' in result) return c.html(page('Lotsen', `<p>${escapeHtml(result.error ?? "")}</p><p><a href="/safety">←</a></p>`), result.status);
+    return c.redirect('/safety', 303);
+  });
+
+  app.get('/api/audit', async (c) => {
+    if (!allowed(c, 'read-audit')) return forbidden(c);
+    const subject = c.req.query('subject');
+    return c.json({ events: await lotsen.store.listAudit({ subject: subject?.slice(0, 200), limit: 500 }) });
+  });
 
   app.get('/kb/:id', (c) => {
     const article = lotsen.knowledge.state.articles.get(c.req.param('id'));
     // Drafts wait for a super-user's review; only what staff may rely on is shown.
     if (!article || article.status !== 'published') {
-      return c.html(articlePage('Saknas / Not found', 'sv', '<p>Artikeln finns inte. / The article does not exist.</p>', ''), 404);
+      return c.html(page('Saknas / Not found', '<p>Artikeln finns inte. / The article does not exist.</p>'), 404);
     }
     const meta = [article.system, article.verified && `Verifierad ${article.verified}`, article.owner].filter(Boolean).map((s) => escapeHtml(String(s))).join(' · ');
-    return c.html(articlePage(article.title, article.lang, renderMarkdown(article.body), meta));
+    return c.html(page(article.title, `<article><h1>${escapeHtml(article.title)}</h1>${renderMarkdown(article.body)}</article><p class="meta">${meta}</p>`, article.lang));
   });
 
   app.onError((err, c) => {
     lotsen.log.error({ err: err.message, path: c.req.path }, 'request failed');
-    return c.json({ error: 'Something went wrong on our side. Please try again.' }, 500);
+    return c.json({ error: 'Something went wrong on our side. Nothing you sent was lost; please try again.' }, 500);
   });
   app.notFound((c) => c.json({ error: 'Not found' }, 404));
   return app;

@@ -1,4 +1,13 @@
 import type { Lang } from '../kb/article.ts';
+import type { PiiKind } from '../privacy/redact.ts';
+
+const stockholmTime = (iso: string, locale: string) =>
+  new Date(iso).toLocaleString(locale, { timeZone: 'Europe/Stockholm', weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+
+const piiNames: Record<Lang, Record<PiiKind, string>> = {
+  sv: { PERSONNUMMER: 'personnummer', PHONE: 'telefonnummer', EMAIL: 'e-postadress', NAME: 'namn', ADDRESS: 'adress' },
+  en: { PERSONNUMMER: 'personal identity number', PHONE: 'phone number', EMAIL: 'e-mail address', NAME: 'name', ADDRESS: 'address' },
+};
 
 /** Every sentence Lotsen itself says, in both languages. */
 export const messages = {
@@ -6,10 +15,28 @@ export const messages = {
     notCovered:
       'Det här hittar jag inte i kunskapsbanken, så jag vill inte gissa. Fråga en superanvändare på din enhet eller go-live-ledningscentralen.',
     source: 'Källa',
+    redacted: (kinds: PiiKind[]) =>
+      `Jag tog bort personuppgifter (${kinds.map((k) => piiNames.sv[k]).join(', ')}) ur ditt meddelande innan det sparades eller skickades vidare. Patientuppgifter hör hemma i journalen, inte i chatten – beskriv gärna felet utan dem.`,
+    safetyAlerted: (id: string, oncall: string) =>
+      `⚠️ **Det här kan vara en patientsäkerhetsrisk.** Jag svarar inte själv på sådant. Jag har larmat patientsäkerhetsfunktionen och jourhavande superanvändare (ärende ${id}). Ring ${oncall} om det brådskar.`,
+    personalDataIncident: (by: string) =>
+      `Det kan också vara en personuppgiftsincident. Den ska anmälas till IMY inom 72 timmar från upptäckt, alltså senast ${stockholmTime(by, 'sv-SE')}. Ledningscentralen gör anmälan; din avvikelse är underlaget.`,
+    safetyFallback: 'Sluta använda funktionen, använd reservrutinen och skriv en avvikelse.',
+    tooMany: (seconds: number) => `Du har skickat många meddelanden på kort tid. Vänta ${seconds} sekunder och försök igen – ingenting av det du skrivit har sparats.`,
+    busy: 'Lotsen har just nu väldigt många frågor. Försök igen om en liten stund, eller fråga en superanvändare.',
   },
   en: {
     notCovered:
       "I can't find this in the knowledge base, and I won't guess. Please ask a super-user on your unit or the go-live command centre.",
     source: 'Source',
+    redacted: (kinds: PiiKind[]) =>
+      `I removed personal data (${kinds.map((k) => piiNames.en[k]).join(', ')}) from your message before it was stored or passed on. Patient details belong in the record, not in the chat – please describe the problem without them.`,
+    safetyAlerted: (id: string, oncall: string) =>
+      `⚠️ **This may be a patient-safety risk.** I don't answer these myself. I have alerted the patient-safety function and the on-call super-user (case ${id}). Call ${oncall} if it is urgent.`,
+    personalDataIncident: (by: string) =>
+      `It may also be a personal-data incident, which must be reported to IMY within 72 hours of discovery, that is by ${stockholmTime(by, 'en-GB')}. The command centre files the report; your incident report is the basis for it.`,
+    safetyFallback: 'Stop using the function, use the downtime routine and file an incident report.',
+    tooMany: (seconds: number) => `You have sent many messages in a short time. Please wait ${seconds} seconds and try again – nothing you sent was stored.`,
+    busy: 'Lotsen is very busy right now. Please try again in a moment, or ask a super-user.',
   },
-} satisfies Record<Lang, Record<string, string>>;
+} as const;
