@@ -12,7 +12,7 @@ import { createLogger } from '../log.ts';
 import { KnowledgeBaseError } from '../knowledge-service.ts';
 import { messages } from '../core/answer/messages.ts';
 import { redact } from '../core/privacy/redact.ts';
-import { triage } from '../core/triage/triage.ts';
+import { triage } from '../core/triage/classify.ts';
 import { z } from 'zod';
 
 const USAGE = `Usage: lotsen <command> [options]

@@ -9,7 +9,8 @@ import type { Retriever } from './retrieval/retriever.ts';
 import type { SafetyDesk } from './safety/safety-desk.ts';
 import type { Conversation } from './store/store.ts';
 import { detectLanguage } from './text/language.ts';
-import { triage, type Triage } from './triage/triage.ts';
+import { triage } from './triage/classify.ts';
+import type { Triage } from './triage/triage.ts';
 
 export interface Inbound {
   text: string;

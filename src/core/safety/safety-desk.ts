@@ -88,13 +88,20 @@ export class SafetyDesk {
 
   private async deliver(item: Escalation, attempt: number): Promise<void> {
     if (this.closed) return;
-    const oncall = this.o.oncallFor(item.asker.site);
-    const results = await Promise.allSettled(this.o.notifiers.map((n) => n.notify(item, oncall, AbortSignal.timeout(5000))));
-    const failed = results.flatMap((r, i) => (r.status === 'rejected' ? [this.o.notifiers[i]!.name] : []));
-    if (failed.length === 0) {
-      await this.o.store.markNotified(item.id, this.now());
-      this.pending.delete(item.id);
-      return;
+    let failed: string[];
+    try {
+      const oncall = this.o.oncallFor(item.asker.site);
+      const results = await Promise.allSettled(this.o.notifiers.map((n) => n.notify(item, oncall, AbortSignal.timeout(5000))));
+      failed = results.flatMap((r, i) => (r.status === 'rejected' ? [this.o.notifiers[i]!.name] : []));
+      // Stopped while sending: the next start sends again (at least once, never lost).
+      if (this.closed) return;
+      if (failed.length === 0) {
+        await this.o.store.markNotified(item.id, this.now());
+        this.pending.delete(item.id);
+        return;
+      }
+    } catch (err) {
+      failed = [err instanceof Error ? err.message : 'store'];
     }
     const delay = Math.min(60_000, (this.o.retryMs ?? 1000) * 2 ** attempt);
     this.o.log.error({ escalation: item.id, failed, attempt, retryInMs: delay }, 'safety notification failed; retrying');

@@ -129,12 +129,49 @@ function isHypothetical(folded: string): boolean {
   return sentences.every((s) => (HOW_TO.test(s) && (HYPOTHETICAL.test(s) || !HAPPENED.test(s.replace(/\?/g, '')))) || (CONDITIONAL_QUESTION.test(s) && s.includes('?')));
 }
 
+const SIGNALS: [string, RegExp | ((folded: string) => boolean)][] = [
+  ['failure', FAILURE],
+  ['weak-failure', WEAK_FAILURE],
+  ['question', QUESTION],
+  ['how-to', HOW_TO],
+  ['conditional', CONDITIONAL_QUESTION],
+  ['happened', HAPPENED],
+  ['other', OTHER],
+  ['complaint', COMPLAINT],
+  ['blocking', BLOCKING],
+  ['clinical', CLINICAL],
+  ['wrong-owner', WRONG_OWNER],
+  ['changed', CHANGED],
+  ['missing', MISSING],
+  ['protected-seen', (f) => PROTECTED.test(f) && SEEN.test(f)],
+  ['amount-conflict', AMOUNT_CONFLICT],
+  ['unsaved', UNSAVED],
+  ['quoted-difference', quotedDifference],
+  ['topic', DOMAIN_TOPIC],
+  ['small-talk', SMALL_TALK],
+  ['why', /\b(?:varfor|why)\b/],
+  ['hypothetical', isHypothetical],
+];
+
+/** Folded, with one kind of apostrophe and single spaces: what every pattern here expects. */
+export const normalizeMessage = (text: string) => fold(text).replace(/[’`´]/g, "'").replace(/\s+/g, ' ').trim();
+
+/** Names of the patterns that fire on a message; the learned model weighs them with the words. */
+export function signalsOf(folded: string): string[] {
+  const fired = SIGNALS.filter(([, test]) => (typeof test === 'function' ? test(folded) : test.test(folded))).map(([name]) => name);
+  const kind = safetyKind(folded);
+  if (kind) fired.push(`safety:${kind}`);
+  return fired;
+}
+
+export const isBlocking = (folded: string) => BLOCKING.test(folded);
+export { safetyKind, isHypothetical };
+
 /**
- * Lexical triage of one inbound message (already redacted). Safety is decided first and leans towards
- * recall: a missed safety report costs far more than a super-user reading a false alarm.
+ * Rule triage of one message (already redacted and normalised). Safety is decided first and leans
+ * towards recall: a missed safety report costs far more than a super-user reading a false alarm.
  */
-export function triage(text: string): Triage {
-  const folded = fold(text).replace(/[’`´]/g, "'").replace(/\s+/g, ' ').trim();
+export function ruleTriage(folded: string): Triage {
   const kind = safetyKind(folded);
   if (kind && !isHypothetical(folded)) return { intent: 'safety', severity: 'S1', safety: kind };
   const failure = FAILURE.test(folded);
