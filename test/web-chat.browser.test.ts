@@ -45,7 +45,7 @@ afterEach(async () => {
 afterAll(async () => {
   await browser?.close();
   if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
-  lotsen?.knowledge.close();
+  await lotsen?.close();
 });
 
 /** A fresh phone-sized tab with a Swedish browser, as on the wards; page script errors are collected. */
@@ -174,6 +174,35 @@ describe('web chat in a headless browser (phone viewport)', () => {
     expect(await page.locator('#log > li.me').last().innerText()).toBe(question);
     expect(await page.locator('#log img').count()).toBe(0);
     expect(await page.evaluate(() => document.querySelectorAll('img').length)).toBe(0);
+  });
+
+  it('a safety report with a personnummer: the asker sees it removed and the stop-the-line steps; a super-user closes it on /safety', async () => {
+    const page = await openChat();
+    const answer = await ask(page, 'pat 19121212-1212: provsvaret hamnade på fel patient');
+    expect(await answer.getAttribute('data-outcome')).toBe('safety');
+    expect(await answer.locator('.privacy-note').innerText()).toContain('personnummer');
+    expect(await answer.locator('.safety-label').innerText()).toBe('Skickat till patientsäkerhet');
+    expect(await answer.locator('.answer-text').innerText()).toContain('patientsäkerhetsrisk');
+    expect(await answer.locator('.citations a').getAttribute('href')).toBe('/kb/fel-patient');
+    // The asker's own bubble now shows what was kept.
+    expect(await page.locator('#log > li.me').last().innerText()).toBe('pat [PERSONNUMMER]: provsvaret hamnade på fel patient');
+
+    await page.goto(`${baseUrl}/signin`);
+    await page.locator('input[name=name]').fill('Sara Superanvändare');
+    await page.locator('select[name=role]').selectOption('superuser');
+    await page.locator('input[name=site]').fill('SÄS Borås');
+    await page.locator('button[type=submit]').click();
+    await page.waitForURL(`${baseUrl}/safety`);
+    const item = page.locator('.safety-item.open').first();
+    expect(await item.innerText()).toContain('pat [PERSONNUMMER]: provsvaret hamnade på fel patient');
+    expect(await item.locator('.clock').innerText()).toMatch(/IMY 72 h: (71|72) h \d+ min/);
+    expect(await page.content()).not.toContain('1212-1212');
+    await page.screenshot({ path: '/tmp/lotsen-safety.png', fullPage: true });
+    await noHorizontalScroll(page);
+    await item.locator('input[name=note]').fill('Provsvaret flyttat av lab, avvikelse skriven');
+    await item.locator('button[type=submit]').click();
+    await page.waitForURL(`${baseUrl}/safety`);
+    expect(await page.locator('.safety-item.closed').first().innerText()).toContain('Sara Superanvändare: Provsvaret flyttat av lab, avvikelse skriven');
   });
 
   it('raised no script errors or dialogs in any page', () => {

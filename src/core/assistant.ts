@@ -29,6 +29,8 @@ export interface Reply {
   confidence: number;
   lang: Lang;
   triage: Triage;
+  /** The message as kept, with personal data replaced by tags. */
+  question: string;
   /** Kinds of personal data removed from the message, and the kind note to the asker when any were. */
   redacted: PiiKind[];
   privacyNote?: string;
@@ -70,7 +72,7 @@ export class Assistant {
     const triaged = triage(text);
     const detected = detectLanguage(text);
     const privacyNote = kinds.length ? messages[detected].redacted(kinds) : undefined;
-    const base = { triage: triaged, redacted: kinds, privacyNote };
+    const base = { question: text, triage: triaged, redacted: kinds, privacyNote };
     let reply: Reply;
     if (triaged.intent === 'safety') {
       const report = await this.o.safety.report({ text, lang: detected, triage: triaged, asker: message.asker, conversation: message.conversation, sourceEventId: message.eventId }, this.o.retriever());

@@ -11,7 +11,8 @@ const text = {
     offer: 'Fråga en superanvändare',
     offerHelp: 'Kontakta superanvändaren på din enhet eller go-live-ledningscentralen med din fråga.',
     thinking: 'Letar i kunskapsbanken…',
-    failed: 'Det gick inte att få svar just nu. Försök igen om en stund.',
+    failed: 'Det gick inte att få svar just nu. Din fråga ligger kvar i rutan – försök igen om en stund.',
+    safety: 'Skickat till patientsäkerhet',
     welcome: 'Fråga med egna ord, på svenska eller engelska. Jag svarar med stegen ur kunskapsbanken och visar källan, eller säger ärligt att jag inte vet.',
     examples: 'Prova till exempel:',
     exampleQuestions: ['hur skriver jag ut ett nytt id-band?', 'hur ger jag ombud i message center?', 'vad gör jag vid driftstopp?'],
@@ -27,7 +28,8 @@ const text = {
     offer: 'Ask a super-user',
     offerHelp: "Contact your unit's super-user or the go-live command centre with your question.",
     thinking: 'Searching the knowledge base…',
-    failed: 'Could not get an answer right now. Please try again shortly.',
+    failed: 'Could not get an answer right now. Your question is still in the box – please try again shortly.',
+    safety: 'Sent to patient safety',
     welcome: "Ask in your own words, in Swedish or English. I answer with the steps from the knowledge base and show the source, or say honestly that I don't know.",
     examples: 'For example:',
     exampleQuestions: ['how do I print a new wristband?', 'how do I grant a proxy in Message Center?', 'what do I do during downtime?'],
@@ -86,6 +88,9 @@ function renderAnswer(result) {
   const box = document.createElement('div');
   box.className = `answer ${result.outcome}`;
   box.dataset.outcome = result.outcome;
+  const t0 = text[result.lang] || text[lang];
+  if (result.privacyNote) box.append(paragraph(result.privacyNote, 'privacy-note'));
+  if (result.outcome === 'safety') box.append(paragraph(t0.safety, 'safety-label'));
   const body = document.createElement('div');
   body.className = 'answer-text';
   body.innerHTML = result.answerHtml; // rendered and sanitised by the server
@@ -125,7 +130,7 @@ form.addEventListener('submit', async (event) => {
   const question = input.value.trim();
   if (!question) return;
   document.getElementById('welcome').hidden = true;
-  add('me', paragraph(question));
+  const mine = add('me', paragraph(question));
   input.value = '';
   const pending = add('bot', paragraph(text[lang].thinking, 'thinking'));
   try {
@@ -135,9 +140,22 @@ form.addEventListener('submit', async (event) => {
       body: JSON.stringify({ question }),
       signal: AbortSignal.timeout(30_000),
     });
+    if (res.status === 401) {
+      location.assign('/signin');
+      return;
+    }
     const result = await res.json();
-    pending.replaceChildren(res.ok ? renderAnswer(result) : paragraph(result.error || text[lang].failed, 'error'));
+    if (res.ok) {
+      // Show what was kept: personal data never leaves the server unredacted.
+      if (result.redacted?.length && result.question) mine.replaceChildren(paragraph(result.question));
+      pending.replaceChildren(renderAnswer(result));
+    } else {
+      // Nothing is lost: a refused question goes back into the box.
+      if (!input.value) input.value = question;
+      pending.replaceChildren(paragraph(result.answer || result.error || text[lang].failed, 'error'));
+    }
   } catch {
+    if (!input.value) input.value = question;
     pending.replaceChildren(paragraph(text[lang].failed, 'error'));
   }
   // The answer is taller than the placeholder it replaced: show its start above the composer.
