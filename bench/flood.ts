@@ -55,9 +55,7 @@ interface AutocannonRequest {
   body?: string;
   setupRequest?: (req: AutocannonRequest) => AutocannonRequest;
 }
-type Autocannon = ((opts: Record<string, unknown>) => NodeJS.EventEmitter & { stop(): void }) & {
-  (opts: Record<string, unknown>, cb: (err: Error | null, result: AutocannonResult) => void): NodeJS.EventEmitter & { stop(): void };
-};
+type Autocannon = (opts: Record<string, unknown>, cb: (err: Error | null, result: AutocannonResult) => void) => NodeJS.EventEmitter;
 
 interface FloodResult {
   sent: number;
@@ -239,7 +237,7 @@ async function signedTraffic(base: string, creds: Credentials, questions: string
     const wait = due - performance.now();
     if (wait > 0) await sleep(wait);
     const late = performance.now() - due;
-    const auth = i % 2 === 0 ? { authorization: `Bearer ${creds.bearer}` } : { cookie: creds.cookie };
+    const auth: Record<string, string> = i % 2 === 0 ? { authorization: `Bearer ${creds.bearer}` } : { cookie: creds.cookie };
     pending.push(ask(base, questions[i % questions.length]!, auth).then((r) => ({ ...r, late })));
   }
   return Promise.all(pending);
@@ -320,7 +318,8 @@ async function main(): Promise<number> {
     if (!questions.length) throw new Error('no evaluation question was answered');
     await signedTraffic(base, creds, questions, 2); // warm-up at the measured rate
 
-    const pairs = [];
+    type Summary = ReturnType<typeof summarise>;
+    const pairs: { a: Summary; b: Summary; flood: FloodResult & { rejected401: number }; p50Ratio: number; p99Ratio: number }[] = [];
     for (let p = 0; p < PAIRS; p++) {
       const a = summarise(await signedTraffic(base, creds, questions, PHASE_S));
       await sleep(1000);

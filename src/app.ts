@@ -10,6 +10,7 @@ import { SqliteStore } from './adapters/store/sqlite-store.ts';
 import { WebhookNotifier } from './adapters/notify/webhook-notifier.ts';
 import { MemoryRateLimiter } from './adapters/rate-limit/memory-limiter.ts';
 import { KnowledgeService } from './knowledge-service.ts';
+import { triage } from './core/triage/classify.ts';
 
 export interface Lotsen {
   config: Config;
@@ -38,6 +39,8 @@ export async function createLotsen(config: Config, log: Logger): Promise<Lotsen>
   const knowledge = new KnowledgeService(config.kbDir, log, embedder);
   await knowledge.load();
   const answerer = new Answerer({ threshold: config.answerThreshold, model, prompts, modelTimeoutMs: config.modelTimeoutMs, log });
+  // Trains the triage model now (about 0.2 s) rather than on the first message.
+  triage('');
   const store = new SqliteStore(join(config.dataDir, 'lotsen.db'));
   const notifiers: SafetyNotifier[] = config.safetyWebhookUrl ? [new WebhookNotifier(config.safetyWebhookUrl)] : [];
   const safety = new SafetyDesk({
