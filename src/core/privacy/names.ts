@@ -48,4 +48,4 @@ gunilla christina kristin kristina birgitta malin magdalena madeleine marléne m
 export const GIVEN_NAMES: ReadonlySet<string> = new Set(GIVEN.split(/\s+/).filter(Boolean).flatMap((n) => [n, ...n.split("-")]));
 
 /** Endings that make a capitalised word very likely a family name (Swedish ones first). */
-export const SURNAME_ENDING = /(?:s?son|ström|strom|berg|lund|qvist|kvist|gren|holm|dahl|blad|stedt|sjö|bäck|mark|feldt|fors|borg|vall|lind|ander|ius|löf|rot|hed|gård|hammar|bom|ić|vić|ovic|evic|ski|ska|sky|wicz|escu|yan|oğlu|oglu|zadeh|poulos|elli|etti)$/i;
+export const SURNAME_ENDING = /(?:s?son|ström|strom|berg|lund|qvist|kvist|gren|holm|dahl|blad|stedt|sjö|bäck|mark|feldt|fors|borg|vall|lind|ander|ius|löf|rot|hed|gård|hammar|bom|ić|vić|ovic|evic|ski|ska|sky|wicz|czyk|escu|yan|oğlu|oglu|zadeh|poulos|elli|etti|nen|pour|ei|oui)$/i;

@@ -15,31 +15,32 @@ const tag = (kind: PiiKind) => `[${kind}]`;
 const EMAIL = /[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.\p{L}{2,}/gu;
 
 // 6 or 8 date digits (a space may follow the century), an optional -, + or space, then 4 digits;
-// letters may touch it ("pnr:800626-4801saknar"), other digits may not.
+// letters and labels may touch it ("pnr:800626-4801saknar", "no.3701090783", "a/b"), other digits may not.
 // Check digit and date are validated afterwards, so order numbers and dates stay.
-const PERSONNUMMER = /(?<![\p{N}+/.,]|\p{N}-)((?:(?:18|19|20) ?)?\d{6})( ?[-+] ?| )?(\d{3}[\dA-Z])(?!\p{N}|[-/.,:]\d)/gu;
+const PERSONNUMMER = /(?<![\p{N}+]|\p{N}[-./,:])((?:(?:18|19|20) ?)?\d{6})( ?[-+] ?| )?(\d{3}[\dA-Z])(?!\p{N}|[-.,:]\d)/gu;
 
 // Swedish numbers in national (0…) or international (+46, 0046) form and other +NN numbers, in digit
 // groups; libphonenumber decides which prefix of the groups is a real number.
-const PHONE = /(?<![\p{L}\p{N}+\-/.,:])(?:\+|00)?\d[\d]*(?:(?:[ \u00a0-]|[ \u00a0]?\(0\)[ \u00a0]?| ?\/ ?)\d+){0,6}(?![\p{L}\p{N}]|[/.,:]\d)/gu;
+const PHONE = /(?<![\p{L}\p{N}+\-/.,:])(?:(?:\+|00)?\d+|\(0\d{1,3}\))(?:(?:[ \u00a0.-]|[ \u00a0]?\(0\)[ \u00a0]?| ?\/ ?)\d+){0,6}(?![\p{L}\p{N}]|[/.,:]\d)/gu;
 
-const STREET_SUFFIX = '(?:gatan|gata|vägen|väg|gränd|gränden|stigen|torget|torg|backen|backe|allén|allé|leden|platsen|plats|kajen|stråket|esplanaden|promenaden|slingan|ringen|liden|hagen)';
+const STREET_SUFFIX = '(?:gatan|gata|gate|gaten|gade|veien|vei|vej|vägen|väg|gränd|gränden|stigen|torget|torg|backen|backe|allén|allé|leden|platsen|plats|kajen|stråket|esplanaden|promenaden|slingan|ringen|liden|hagen)';
 const STREET = new RegExp(
   `(?<![\\p{L}])(?:(?:[\\p{Lu}][\\p{L}]+ ){1,2}${STREET_SUFFIX}|[\\p{L}][\\p{L}-]{1,30}${STREET_SUFFIX}) \\d{1,4}(?: ?[A-Za-z](?![\\p{L}]))?(?:,? (?:lgh|lägenhet) ?\\d{3,4})?`,
   'giu',
 );
 const EN_STREET = /(?<![\p{L}\p{N}])\d{1,4} (?:[\p{Lu}][\p{L}]+ ){1,3}(?:Street|St\.?|Road|Rd\.?|Avenue|Ave\.?|Lane|Ln\.?|Drive|Dr\.?|Way|Court|Ct\.?|Close|Place|Boulevard|Blvd\.?|Terrace|Gardens|Crescent|Grove|Row|Mews|Hill|Square|Walk|Green|Park)(?![\p{L}])/gu;
 // "506 30 Borås" or "SE-506 30 Borås"
-const POSTCODE = /(?<![\p{L}\p{N}])(?:SE-?)?\d{3} ?\d{2} [\p{Lu}][\p{Ll}]+(?:[- ][\p{Lu}][\p{Ll}]+)?/gu;
+const POSTCODE = /(?<![\p{L}\p{N}])(?:SE-?)?\d{3} ?\d{2} [\p{Lu}][\p{Ll}]+(?:[- ][\p{Lu}][\p{Ll}]+)?|(?<=, )\d{4} [\p{Lu}][\p{Ll}]+|(?:[\p{Lu}][\p{Ll}]+ )?(?<![\p{L}\p{N}])[A-Z]{1,2}\d[A-Z\d]? \d[A-Z]{2}(?![\p{L}\p{N}])/gu;
 
 // Words that start a name after them whatever the name looks like.
-const STRONG_CUE = String.raw`patient(?:en|ens)?|pat\.?|pt\.?|vårdtagare(?:n)?|brukare(?:n)?|mamma(?:n)?|pappa(?:n)?|modern|fadern|dottern|sonen|maken|makan|frun|hustrun|sambon|anhörig(?:a|e)?|närstående|herr|fru|mr\.?|mrs\.?|ms\.?|miss|heter|hette|named|called|namn(?:et)?:?|name:?|namnet är|name is|kollega(?:n)?|colleague|dr\.?|doktor|läkaren|överläkaren|sköterskan|barnmorskan|undersköterskan|nurse|mother|father|daughter|son|wife|husband|relative|vårdnadshavare\w*|förälder|föräldern|föräldrarna|guardian|parent|this is|i am|i'm|jag heter|mitt namn är|my name is|kontaktperson(?:en)?|contact person`;
+const STRONG_CUE = String.raw`patient(?:en|ens)?|pat\.?|pt\.?|vårdtagare(?:n)?|brukare(?:n)?|mamma(?:n)?|pappa(?:n)?|modern|fadern|dottern|sonen|maken|makan|frun|hustrun|sambon|anhörig(?:a|e)?|närstående|herr|fru|mr\.?|mrs\.?|ms\.?|miss|heter|hette|named|called|namn(?:et)?:?|name:?|namnet är|name is|kollega(?:n)?|colleague|dr\.?|doktor|läkaren|överläkaren|sköterskan|barnmorskan|undersköterskan|nurse|mother|father|daughter|son|wife|husband|relative|vårdnadshavare\w*|förälder|föräldern|föräldrarna|guardian|parent|this is|i am|i'm|jag heter|mitt namn är|my name is|kontaktperson(?:en)?|contact person|god man|gode man|förvaltare(?:n)?|ssk|usk|läkare|consultant|referring|next of kin`;
 // Small words that often precede a name but as often a place or a screen ("till Anna", "till Message Center").
 const WEAK_CUE = String.raw`till|från|hos|med|och|ring|ringde|kontakta|contact|with|from|to|and|for|för|åt|som|av`;
 
 const CAPITALISED = String.raw`[\p{Lu}][\p{Ll}]+(?:[-'][\p{Lu}]?[\p{Ll}]+)?`;
 const ANY_WORD = String.raw`[\p{L}][\p{L}'-]*`;
-const AFTER_CUE = new RegExp(`(?<![\\p{L}])(${STRONG_CUE})((?:[:,] ?| )+)(${ANY_WORD}(?: ${ANY_WORD}){0,2})`, 'giu');
+const CUE = new RegExp(`(?<![\\p{L}])(?:${STRONG_CUE})(?:[:,] ?| )+`, 'giu');
+const FOLLOWING_WORDS = new RegExp(`^${ANY_WORD}(?: ${ANY_WORD}){0,2}`, 'u');
 const AFTER_WEAK_CUE = new RegExp(`(?<![\\p{L}])(${WEAK_CUE}) (${ANY_WORD}(?: ${ANY_WORD}){0,2})`, 'giu');
 const NAME_TOKEN = String.raw`(?:${CAPITALISED}|\p{Lu}{2,}|\p{Lu}\.?)`;
 const CAPITALISED_RUN = new RegExp(`(?<![\\p{L}])${NAME_TOKEN}(?: (?:(?:von|af|de|van) )?${NAME_TOKEN}){1,2}(?![\\p{L}])`, 'gu');
@@ -56,7 +57,9 @@ const NOT_NAMES = new Set(
   januari februari mars april maj juni juli augusti september oktober november december january february
   march may june july august october
   borås boras göteborg goteborg alingsås skövde trollhättan uddevalla kungälv mölndal kinna ulricehamn
-  säs sas nu lab labb röntgen rontgen ivo imy mrn fin id pnr tel mob tack hej hello thanks covid`.split(/\s+/).filter(Boolean),
+  säs sas nu lab labb röntgen rontgen ivo imy mrn fin id pnr tel mob tack hej hello thanks covid
+  summary overview history details information banner flag status profile portal header menu problem problems
+  problemlista management person office workspace manager conversation registration worklist`.split(/\s+/).filter(Boolean),
 );
 
 const PARTICLES = new Set(['von', 'af', 'de', 'van', 'der', 'la', 'di', 'da', 'el', 'al', 'bin', 'ibn']);
@@ -130,9 +133,10 @@ function replacePersonnummer(text: string, count: (k: PiiKind) => void): string 
 function isPhone(candidate: string): boolean {
   const digits = candidate.replace(/\D/g, '');
   const international = candidate.startsWith('+') || candidate.startsWith('00');
-  if (!international && !candidate.startsWith('0')) return false;
+  if (!international && !/^\(?0/.test(candidate)) return false;
   if (digits.length < 7 || digits.length > 15) return false;
-  const normalised = candidate.startsWith('00') ? `+${candidate.slice(2)}` : candidate;
+  const bare = candidate.replace(/^\((0\d{1,3})\)/, '$1');
+  const normalised = bare.startsWith('00') ? `+${bare.slice(2)}` : bare;
   const number = parsePhoneNumberFromString(normalised.replace(/\(0\)/, ''), 'SE');
   // An explicit country code is cue enough; a national number must be in a real Swedish range.
   return international && !normalised.startsWith('+46') ? number?.isPossible() === true : number?.isValid() === true;
@@ -141,7 +145,7 @@ function isPhone(candidate: string): boolean {
 /** Tries the longest run of digit groups first, so "ring 070-123 45 67 2 ggr" keeps the "2". */
 function replacePhones(text: string, count: (k: PiiKind) => void): string {
   return text.replace(PHONE, (whole) => {
-    const parts = whole.split(/(?<=\d)(?=[ \u00a0\-(/])/);
+    const parts = whole.split(/(?<=\d|\))(?=[ \u00a0.\-(/])/);
     for (let n = parts.length; n >= 1; n--) {
       const candidate = parts.slice(0, n).join('');
       if (isPhone(candidate)) {
@@ -161,7 +165,20 @@ function replaceNames(text: string, count: (k: PiiKind) => void): string {
     count('NAME');
     return `${prefix}${tag('NAME')}${words.length > n ? ' ' + words.slice(n).join(' ') : ''}`;
   };
-  let out = text.replace(AFTER_CUE, (whole, cue: string, gap: string, run: string) => replaceRun(`${cue}${gap}`, run, false) ?? whole);
+  // Cues are found without consuming what follows, so "his wife is Ms Rania Khoury" still reaches "Ms".
+  let out = '';
+  let last = 0;
+  for (const m of text.matchAll(CUE)) {
+    const start = m.index + m[0].length;
+    if (m.index < last) continue;
+    const words = text.slice(start).match(FOLLOWING_WORDS)?.[0].split(' ') ?? [];
+    const n = nameLength(words, false);
+    if (n === 0) continue;
+    count('NAME');
+    out += text.slice(last, start) + tag('NAME');
+    last = start + words.slice(0, n).join(' ').length;
+  }
+  out += text.slice(last);
   // After a small word, only a known given name (or two capitalised words) is taken as a person.
   out = out.replace(AFTER_WEAK_CUE, (whole, cue: string, run: string) => {
     const words = run.split(' ');
@@ -171,7 +188,7 @@ function replaceNames(text: string, count: (k: PiiKind) => void): string {
     return replaceRun(`${cue} `, run, true) ?? whole;
   });
   // "Karlberg, Agnes": family name, comma, known given name.
-  out = out.replace(new RegExp(`(?<![\\p{L}])(${CAPITALISED}), (${CAPITALISED})(?![\\p{L}])`, 'gu'), (whole, family: string, given: string) => {
+  out = out.replace(new RegExp(`(?<![\\p{L}])(${CAPITALISED}|\\p{Lu}{2,}), (${CAPITALISED}|\\p{Lu}{2,})(?![\\p{L}])`, 'gu'), (whole, family: string, given: string) => {
     if (!known(given) || !isNameWord(family, true)) return whole;
     count('NAME');
     return tag('NAME');
@@ -183,15 +200,19 @@ function replaceNames(text: string, count: (k: PiiKind) => void): string {
     return tag('NAME');
   });
   // Without a cue: a known given name followed by a capitalised word, or any capitalised pair ending in a family-name ending.
+  // The run may start with a capitalised non-name ("Kan Leila Tahmasebi …", "Gäller Sanna Räsänen").
   out = out.replace(CAPITALISED_RUN, (whole) => {
     const words = whole.split(' ');
-    const n = nameLength(words, true);
-    if (n < 2) return whole;
-    const run = words.slice(0, n);
-    const looksLikePerson = known(run[0]!) || run.slice(1).some((w) => SURNAME_ENDING.test(w) && /\p{Ll}/u.test(w) === /\p{Ll}/u.test(run[0]!));
-    if (!looksLikePerson) return whole;
-    count('NAME');
-    return `${tag('NAME')}${words.length > n ? ' ' + words.slice(n).join(' ') : ''}`;
+    for (let start = 0; start < words.length - 1; start++) {
+      const n = nameLength(words.slice(start), true);
+      if (n < 2) continue;
+      const run = words.slice(start, start + n);
+      const looksLikePerson = known(run[0]!) || run.slice(1).some((w) => SURNAME_ENDING.test(w) && /\p{Ll}/u.test(w) === /\p{Ll}/u.test(run[0]!));
+      if (!looksLikePerson) continue;
+      count('NAME');
+      return [...words.slice(0, start), tag('NAME'), ...words.slice(start + n)].join(' ');
+    }
+    return whole;
   });
   return out;
 }
@@ -207,7 +228,8 @@ export function redact(input: string): Redaction {
     found[k] = (found[k] ?? 0) + 1;
   };
   let text = input.replace(EMAIL, () => (count('EMAIL'), tag('EMAIL')));
-  text = replacePersonnummer(text, count);
+  // Twice, so that the second of "a/b" is checked against a tag rather than the first number's digits.
+  text = replacePersonnummer(replacePersonnummer(text, count), count);
   text = replacePhones(text, count);
   text = text.replace(STREET, () => (count('ADDRESS'), tag('ADDRESS')));
   text = text.replace(EN_STREET, () => (count('ADDRESS'), tag('ADDRESS')));
