@@ -6,7 +6,7 @@
 // Run: npm run bench:flood   (writes bench/out/flood.json; about 1.5 minutes)
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
@@ -134,6 +134,7 @@ if (process.argv[2] === '--flood') {
 // The harness.
 // ---------------------------------------------------------------------------------------------
 const children = new Set<ChildProcess>();
+let tempDir: string | undefined;
 const killAll = () => {
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 };
@@ -141,6 +142,7 @@ process.on('exit', killAll);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     killAll();
+    if (tempDir) rmSync(tempDir, { recursive: true, force: true });
     process.exit(130);
   });
 }
@@ -304,6 +306,7 @@ const pct = (x: number, digits = 1) => `${fmt(x * 100, digits)} %`;
 async function main(): Promise<number> {
   const benchStarted = performance.now();
   const dataDir = await mkdtemp(join(tmpdir(), 'lotsen-bench-flood-'));
+  tempDir = dataDir;
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   let server: Awaited<ReturnType<typeof startServer>> | undefined;
