@@ -10,6 +10,7 @@ import { SqliteStore } from './adapters/store/sqlite-store.ts';
 import { WebhookNotifier } from './adapters/notify/webhook-notifier.ts';
 import { MemoryRateLimiter } from './adapters/rate-limit/memory-limiter.ts';
 import { KnowledgeService } from './knowledge-service.ts';
+import type { Article } from './core/kb/article.ts';
 import { triage } from './core/triage/classify.ts';
 
 export interface Lotsen {
@@ -20,7 +21,19 @@ export interface Lotsen {
   safety: SafetyDesk;
   assistant: Assistant;
   log: Logger;
+  /** Reloads the knowledge base on change and records what changed in the audit log. */
+  watchKnowledge(): void;
   close(): Promise<void>;
+}
+
+const fingerprint = (a: Article) => `${a.status}\u0000${a.title}\u0000${a.body}`;
+
+/** Which article ids appeared, changed or went between two loads. */
+function knowledgeDiff(before: ReadonlyMap<string, Article>, after: ReadonlyMap<string, Article>) {
+  const added = [...after.keys()].filter((id) => !before.has(id));
+  const removed = [...before.keys()].filter((id) => !after.has(id));
+  const changed = [...after.values()].filter((a) => before.has(a.id) && fingerprint(before.get(a.id)!) !== fingerprint(a)).map((a) => a.id);
+  return { added, changed, removed };
 }
 
 async function loadPrompts(dir: string): Promise<Prompts> {
@@ -59,6 +72,18 @@ export async function createLotsen(config: Config, log: Logger): Promise<Lotsen>
     safety,
     assistant,
     log,
+    watchKnowledge() {
+      let previous = knowledge.state.articles;
+      knowledge.watch((state) => {
+        const diff = knowledgeDiff(previous, state.articles);
+        previous = state.articles;
+        if (!diff.added.length && !diff.changed.length && !diff.removed.length) return;
+        // Files carry no author; the folder is the actor. Drafts published in the app name the person.
+        void store
+          .appendAudit({ actor: `files:${config.kbDir}`, role: 'system', action: 'knowledge.change', subject: 'knowledge-base', detail: diff }, new Date())
+          .catch((err: unknown) => log.error({ err: String(err) }, 'cannot write the audit log'));
+      });
+    },
     async close() {
       knowledge.close();
       safety.stop();

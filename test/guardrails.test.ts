@@ -5,7 +5,10 @@ import { createLotsen, type Lotsen } from '../src/app.ts';
 import { ConfigError, loadConfig } from '../src/config.ts';
 import { createWebApp } from '../src/adapters/web/server.ts';
 import type { Logger } from '../src/core/ports.ts';
-import { sampleKb, tempDir } from './helpers.ts';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { resolveRole } from '../src/core/identity/roles.ts';
+import { article, sampleKb, tempDir, writeTree } from './helpers.ts';
 
 const PNR = '19121212-1212';
 const STAFF = 'staff-token-0123456789';
@@ -210,6 +213,23 @@ describe('roles, sign-in and the audit log', () => {
     expect(actions).toEqual(expect.arrayContaining([`escalation.create ${reply.escalationId}`, 'safety.read safety-queue', `escalation.close ${reply.escalationId}`]));
     expect((await app.request('/api/audit', { headers: superuser })).status).toBe(403);
     await lotsen.close();
+  });
+
+  it('records knowledge-base changes in the audit log', async () => {
+    const kb = await writeTree({ 'a.md': article('forsta-artikeln') });
+    const lotsen = await lotsenWith({ LOTSEN_KB_DIR: kb });
+    lotsen.watchKnowledge();
+    await writeFile(join(kb, 'b.md'), article('andra-artikeln'));
+    await expect.poll(async () => (await lotsen.store.listAudit({ subject: 'knowledge-base' }))[0]?.detail, { timeout: 5000 }).toEqual({ added: ['andra-artikeln'], changed: [], removed: [] });
+    await lotsen.close();
+  });
+
+  it('gives platform users the highest role their ids and groups carry', () => {
+    const { roles } = loadConfig({ LOTSEN_SUPERUSERS: 'slack:U1', LOTSEN_ADMINS: 'teams:29:a', LOTSEN_MANAGER_GROUPS: 'S-MGR' });
+    expect(resolveRole(roles, 'slack', 'U1')).toBe('superuser');
+    expect(resolveRole(roles, 'slack', 'U1', ['S-MGR'])).toBe('manager');
+    expect(resolveRole(roles, 'teams', '29:a')).toBe('admin');
+    expect(resolveRole(roles, 'teams', 'U1')).toBe('staff');
   });
 
   it('keeps the audit log append-only in the database itself', async () => {

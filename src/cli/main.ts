@@ -45,7 +45,7 @@ async function serveCommand(args: string[]): Promise<number> {
   const log = createLogger(cfg.logLevel);
   const started = performance.now();
   const lotsen = await createLotsen(cfg, log);
-  lotsen.knowledge.watch();
+  lotsen.watchKnowledge();
   const app = createWebApp(lotsen);
   const server = serve({ fetch: app.fetch, port: cfg.port, hostname: cfg.host }, (info) => {
     log.info({ url: `http://${cfg.host}:${info.port}`, readyMs: Math.round(performance.now() - started) }, 'Lotsen is ready');
@@ -57,7 +57,7 @@ async function serveCommand(args: string[]): Promise<number> {
     process.exit(2);
   });
   const stop = () => {
-    lotsen.knowledge.close();
+    void lotsen.close();
     server.close(() => process.exit(0));
     setTimeout(() => process.exit(0), 2000).unref();
   };
