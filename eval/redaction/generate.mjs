@@ -167,5 +167,10 @@ function build(name, prefix, seed) {
   console.log(`${name}.jsonl: ${out.length} lines`);
 }
 
-build('dev', 'dev', 20261121);
-build('holdout', 'holdout', 47110815);
+// Each set has its own seed, so rebuilding one never changes another: `node generate.mjs blind`.
+const SEEDS = { dev: 20261121, holdout: 47110815, blind: 90817263 };
+const wanted = process.argv.slice(2).length ? process.argv.slice(2) : ['dev', 'holdout'];
+for (const name of wanted) {
+  if (!(name in SEEDS)) throw new Error(`unknown set ${name}; one of ${Object.keys(SEEDS).join(', ')}`);
+  build(name, name, SEEDS[name]);
+}
