@@ -1,4 +1,4 @@
-// Checks dev.jsonl and holdout.jsonl and prints counts. Exit code 1 on any error.
+// Checks dev.jsonl, holdout.jsonl and blind.jsonl and prints counts. Exit code 1 on any error.
 // Independent of generate.mjs: it only reads the .jsonl files.
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -158,25 +158,32 @@ function validate(name, rows) {
   return { counts, forms, samordning, keepTotal, keepKinds, lookalikes, lookKinds, lang, linesNoPii, lines: rows.length };
 }
 
-const dev = load('dev'), hold = load('holdout');
-const results = { dev: validate('dev', dev), holdout: validate('holdout', hold) };
+// The sets in the order they were written; each later one must be independent of all earlier ones.
+const SETS = ['dev', 'holdout', 'blind'];
+const sets = Object.fromEntries(SETS.map((name) => [name, load(name)]));
+const results = Object.fromEntries(SETS.map((name) => [name, validate(name, sets[name])]));
 
-// Cross-file independence: no shared texts (also after masking digits), no shared pii values.
+// Independence: no shared texts (also after masking digits), pii values or full names; shared name
+// words are only warned about. Only the later set's ids and values are printed.
 const norm = (t) => t.toLowerCase().replace(/\d/g, '#').replace(/\s+/g, ' ').trim();
-const devTexts = new Set(dev.map((r) => norm(r.text)));
-for (const r of hold) if (devTexts.has(norm(r.text))) err(`holdout ${r.id}: same text as a dev line (digits masked)`);
-const devPii = new Set(dev.flatMap((r) => r.pii.map((p) => p.value.toLowerCase())));
-for (const r of hold) for (const p of r.pii) if (devPii.has(p.value.toLowerCase())) err(`holdout ${r.id}: pii value also in dev: ${p.value}`);
-const devNameTokens = new Set(dev.flatMap((r) => r.pii.filter((p) => p.tag === 'NAME').map((p) => p.value.toLowerCase())));
-for (const r of hold) for (const p of r.pii) if (p.tag === 'NAME' && devNameTokens.has(p.value.toLowerCase())) err(`holdout ${r.id}: name also in dev`);
-for (const name of ['dev', 'holdout']) {
+const nameTokens = (p) => p.value.toLowerCase().split(/[\s,]+/).filter((t) => t.length >= 3);
+SETS.forEach((name, i) => {
+  const earlier = SETS.slice(0, i).flatMap((n) => sets[n]);
+  const texts = new Set(earlier.map((r) => norm(r.text)));
+  const values = new Set(earlier.flatMap((r) => r.pii.map((p) => p.value.toLowerCase())));
+  const tokens = new Set(earlier.flatMap((r) => r.pii.filter((p) => p.tag === 'NAME').flatMap(nameTokens)));
   const seen = new Map();
-  for (const r of name === 'dev' ? dev : hold) {
+  for (const r of sets[name]) {
     const n = norm(r.text);
+    if (texts.has(n)) err(`${name} ${r.id}: same text as an earlier set's line (digits masked)`);
     if (seen.has(n)) err(`${name} ${r.id}: duplicate of ${seen.get(n)}`);
     seen.set(n, r.id);
+    for (const p of r.pii) {
+      if (values.has(p.value.toLowerCase())) err(`${name} ${r.id}: ${p.tag} value also in an earlier set: ${p.value}`);
+      if (p.tag === 'NAME') for (const t of nameTokens(p)) if (tokens.has(t)) warn(`${name} ${r.id}: name word also used in an earlier set: ${t}`);
+    }
   }
-}
+});
 
 for (const [name, res] of Object.entries(results)) {
   console.log(`\n== ${name}: ${res.lines} lines, lang ${JSON.stringify(res.lang)}, lines without pii: ${res.linesNoPii}`);

@@ -111,19 +111,20 @@ export function createWebApp(lotsen: Lotsen): Hono<Env> {
     return c.json(body);
   });
 
-  app.get('/safety', async (c) => {
-    if (!allowed(c, 'read-safety')) return c.html(page('Lotsen', '<p>Your role does not allow this page. / Din roll får inte se den här sidan.</p>'), 403);
+  // Every read of the safety queue is audited: who saw which items.
+  const readSafetyQueue = async (c: Context<Env>) => {
     const who = c.get('who');
     const items = await lotsen.store.listEscalations({ kind: 'safety', limit: 200 });
     await lotsen.store.appendAudit({ actor: `web:${who.userId}`, role: who.role, action: 'safety.read', subject: 'safety-queue', detail: { items: items.map((i) => i.id) } }, now());
-    return c.html(safetyPage(items, { canClose: allowed(c, 'close-safety'), who, now: now() }));
+    return items;
+  };
+  app.get('/safety', async (c) => {
+    if (!allowed(c, 'read-safety')) return c.html(page('Lotsen', '<p>Your role does not allow this page. / Din roll får inte se den här sidan.</p>'), 403);
+    return c.html(safetyPage(await readSafetyQueue(c), { canClose: allowed(c, 'close-safety'), who: c.get('who'), now: now() }));
   });
   app.get('/api/safety', async (c) => {
     if (!allowed(c, 'read-safety')) return forbidden(c);
-    const who = c.get('who');
-    const items = await lotsen.store.listEscalations({ kind: 'safety', limit: 200 });
-    await lotsen.store.appendAudit({ actor: `web:${who.userId}`, role: who.role, action: 'safety.read', subject: 'safety-queue', detail: { items: items.map((i) => i.id) } }, now());
-    return c.json({ items });
+    return c.json({ items: await readSafetyQueue(c) });
   });
   const close = async (c: Context<Env>, id: string, body: unknown) => {
     if (!allowed(c, 'close-safety')) return { status: 403 as const, error: 'Your role does not allow closing safety items.' };
