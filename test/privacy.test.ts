@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { describe, expect, it } from 'vitest';
@@ -22,6 +22,12 @@ describe('redaction', () => {
     ['pat. Lindqvist fick fel dos', 'pat. [NAME] fick fel dos'],
     ['Karlberg, Agnes står två gånger', '[NAME] står två gånger'],
     ['bor på Storgatan 12B, 506 30 Borås', 'bor på [ADDRESS], [ADDRESS]'],
+    // Names from the countries many patients and staff come from, without a cue word.
+    ['Kan du ringa Katarzyna Wiśniewska om provet?', 'Kan du ringa [NAME] om provet?'],
+    ['Mehmet Yılmaz kommer inte in i PowerChart', '[NAME] kommer inte in i PowerChart'],
+    ['Nowak, Grzegorz (pnr 121212-1212) ska till avd 5', '[NAME] (pnr [PERSONNUMMER]) ska till avd 5'],
+    ['ny pat: pirjo lehtonen, behöver tolk', 'ny pat: [NAME], behöver tolk'],
+    ['Kan du öppna Leyla Ahmadis remiss?', 'Kan du öppna [NAME] remiss?'],
   ])('removes personal data: %s', (input, expected) => {
     expect(redact(input).text).toBe(expected);
   });
@@ -36,6 +42,16 @@ describe('redaction', () => {
     'anknytning 4512, sal 12 säng 3',
   ])('keeps look-alikes: %s', (input) => {
     expect(redact(input)).toEqual({ text: input, found: {} });
+  });
+
+  it('leaves the knowledge base and ordinary questions without a single name tag', () => {
+    const kb = readdirSync(join(root, 'knowledge')).filter((f) => f.endsWith('.md'));
+    const lines = kb.flatMap((f) => readFileSync(join(root, 'knowledge', f), 'utf8').split('\n'));
+    const questions = ['eval/triage/dev.jsonl', 'eval/triage/holdout.jsonl'].flatMap((f) =>
+      readFileSync(join(root, f), 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l).text as string),
+    );
+    const tagged = [...lines, ...questions].filter((l) => redact(l).found.NAME);
+    expect(tagged).toEqual([]);
   });
 
   it('lotsen redact prints one line per input line, in order', async () => {

@@ -168,7 +168,7 @@ function build(name, prefix, seed) {
 }
 
 // Each set has its own seed, so rebuilding one never changes another: `node generate.mjs blind`.
-const SEEDS = { dev: 20261121, holdout: 47110815, blind: 90817263 };
+const SEEDS = { dev: 20261121, holdout: 47110815, blind: 90817263, fresh: 31052719 };
 const wanted = process.argv.slice(2).length ? process.argv.slice(2) : ['dev', 'holdout'];
 for (const name of wanted) {
   if (!(name in SEEDS)) throw new Error(`unknown set ${name}; one of ${Object.keys(SEEDS).join(', ')}`);

@@ -1,4 +1,4 @@
-// Checks dev.jsonl, holdout.jsonl and blind.jsonl and prints counts. Exit code 1 on any error.
+// Checks dev.jsonl, holdout.jsonl, blind.jsonl and fresh.jsonl and prints counts. Exit code 1 on any error.
 // Independent of generate.mjs: it only reads the .jsonl files.
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -159,7 +159,7 @@ function validate(name, rows) {
 }
 
 // The sets in the order they were written; each later one must be independent of all earlier ones.
-const SETS = ['dev', 'holdout', 'blind'];
+const SETS = ['dev', 'holdout', 'blind', 'fresh'];
 const sets = Object.fromEntries(SETS.map((name) => [name, load(name)]));
 const results = Object.fromEntries(SETS.map((name) => [name, validate(name, sets[name])]));
 

@@ -1,3 +1,5 @@
+import { FAMILY_NAME_LIST, GIVEN_NAME_LIST } from './name-lists.generated.ts';
+
 /**
  * Common given names in Sweden (SCB's most frequent, both sexes, plus names common among staff and
  * patients from other countries) and in English. Used only to spot a full name without a cue word
@@ -45,7 +47,25 @@ kalle pelle olle nisse bosse lasse janne affe göran stig sten ove owe roland ro
 gunilla christina kristin kristina birgitta malin magdalena madeleine marléne marlene rose-marie
 `;
 
-export const GIVEN_NAMES: ReadonlySet<string> = new Set(GIVEN.split(/\s+/).filter(Boolean).flatMap((n) => [n, ...n.split("-")]));
+// Transliterated names from the largest groups born outside Europe (Syria, Iraq, Iran, Afghanistan,
+// Somalia, Eritrea), which the generated lists only have in their own scripts.
+const TRANSLITERATED = `
+abbas abdirahman abdirizak abdulkadir abdullah abdulrahman abdul adel adnan afsaneh afshin ahmed aisha akram alaa
+ali amal amani amin amina amir amira anas arash ardalan aref asad asma ayan ayesha azadeh aziz bahar bahman bashir
+behnam behrouz bilal dariush darius dawit elham elnaz eyerusalem faisal farah farhad farid faris fariba farida
+farzaneh fatemeh fatima fawzia filmon ghazal habib hadi hafsa hakim halima hamid hana hani haron hasan hassan
+hawa hiba hussein ibrahim idris iman jamal jamila javad kamal kamran karim kawa khadija khaled khalid kidane
+laila latifa layla leyla mahmoud majid malak manal mansour marwa masoud mehdi mehran mina mohsen mojtaba
+mostafa muna mustafa nabil nadia nadir naser nasrin navid negar nima nour nura omid osman parisa parvin payam
+rahel rahim ramin rania rashid reza roya rukia saba sadia saeed said salah salma sami samir sanaa saad shabnam
+shirin sina soheila soraya suad sultan tesfaye tigist wahid walid yasmin yonas yosef youssef yusuf zainab zeinab
+zohra zakaria hodan fadumo ayaan sahra deeqa warsame abdi abdiaziz guled hamdi ifrah luul mahad nimo sagal shukri
+`;
+
+export const GIVEN_NAMES: ReadonlySet<string> = new Set(
+  [GIVEN, TRANSLITERATED, GIVEN_NAME_LIST].join(' ').split(/\s+/).filter(Boolean).flatMap((n) => [n, ...n.split('-')]),
+);
+export const FAMILY_NAMES: ReadonlySet<string> = new Set(FAMILY_NAME_LIST.split(/\s+/).filter(Boolean));
 
 /** Endings that make a capitalised word very likely a family name (Swedish ones first). */
-export const SURNAME_ENDING = /(?:s?son|ström|strom|berg|lund|qvist|kvist|gren|holm|dahl|blad|stedt|sjö|bäck|mark|feldt|fors|borg|vall|lind|ander|ius|löf|rot|hed|gård|hammar|bom|ić|vić|ovic|evic|ski|ska|sky|wicz|czyk|escu|yan|oğlu|oglu|zadeh|poulos|elli|etti|nen|pour|ei|oui)$/i;
+export const SURNAME_ENDING = /(?:s?son|ström|strom|berg|lund|qvist|kvist|gren|holm|dahl|blad|stedt|sjö|bäck|mark|feldt|fors|borg|vall|lind|ander|ius|löf|rot|hed|gård|hammar|bom|ić|vić|ovic|evic|zic|cic|jic|ski|ska|sky|wicz|czyk|escu|yan|oğlu|oglu|zadeh|poulos|elli|etti|nen|pour|ei|oui)$/i;

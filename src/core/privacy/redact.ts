@@ -1,6 +1,6 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { fold, isStopword } from '../text/normalize.ts';
-import { GIVEN_NAMES, SURNAME_ENDING } from './names.ts';
+import { FAMILY_NAMES, GIVEN_NAMES, SURNAME_ENDING } from './names.ts';
 
 export type PiiKind = 'PERSONNUMMER' | 'PHONE' | 'EMAIL' | 'NAME' | 'ADDRESS';
 
@@ -45,6 +45,8 @@ const AFTER_WEAK_CUE = new RegExp(`(?<![\\p{L}])(${WEAK_CUE}) (${ANY_WORD}(?: ${
 const NAME_TOKEN = String.raw`(?:${CAPITALISED}|\p{Lu}{2,}|\p{Lu}\.?)`;
 const CAPITALISED_RUN = new RegExp(`(?<![\\p{L}])${NAME_TOKEN}(?: (?:(?:von|af|de|van) )?${NAME_TOKEN}){1,2}(?![\\p{L}])`, 'gu');
 
+const LOWERCASE_PAIR = /(?<![\p{L}\[])(\p{Ll}{3,}) (\p{Ll}{3,}s?)(?![\p{L}\]])/gu;
+
 // Capitalised words that are screens, places or sentence openers, never a person here.
 const NOT_NAMES = new Set(
   `millennium cerner oracle powerchart iview mar firstnet carecompass message center results review powerplan
@@ -59,16 +61,25 @@ const NOT_NAMES = new Set(
   borås boras göteborg goteborg alingsås skövde trollhättan uddevalla kungälv mölndal kinna ulricehamn
   säs sas nu lab labb röntgen rontgen ivo imy mrn fin id pnr tel mob tack hej hello thanks covid
   summary overview history details information banner flag status profile portal header menu problem problems
-  problemlista management person office workspace manager conversation registration worklist`.split(/\s+/).filter(Boolean),
+  problemlista management person office workspace manager conversation registration worklist
+  vital signs set bookmark fyi order review task form result required general infirmary hospital clinic centre university royal county regional lasarett klinik kliniken vårdcentralen
+  universitetssjukhus närhälsan östra västra norra södra ostra vastra sodra`.split(/\s+/).filter(Boolean),
 );
 
 const PARTICLES = new Set(['von', 'af', 'de', 'van', 'der', 'la', 'di', 'da', 'el', 'al', 'bin', 'ibn']);
+// The generated lists hold each name also without diacritics ("Hadzic"), so no folding here ("säga" is no "Saga").
+const inList = (list: ReadonlySet<string>, word: string): boolean => list.has(word.toLowerCase());
 // "Annas" and "Karlssons" are names in the genitive.
-const known = (word: string) => GIVEN_NAMES.has(word.toLowerCase()) || (word.length > 3 && /s$/i.test(word) && GIVEN_NAMES.has(word.slice(0, -1).toLowerCase()));
+// A genitive that is itself a common word ("Finns") is the word.
+const known = (word: string) =>
+  inList(GIVEN_NAMES, word) || (word.length > 3 && /s$/i.test(word) && !isStopword(fold(word)) && inList(GIVEN_NAMES, word.slice(0, -1)));
+const familyLike = (word: string) =>
+  SURNAME_ENDING.test(word) || (word.length > 2 && (inList(FAMILY_NAMES, word) || (/s$/i.test(word) && inList(FAMILY_NAMES, word.slice(0, -1)))));
 
 const isNameWord = (word: string, capitalisedOnly: boolean): boolean => {
   // "ANNA KARLSSON" typed in capitals.
-  if (/^\p{Lu}{2,}$/u.test(word)) return known(word) || SURNAME_ENDING.test(word);
+  // Shorter words in capitals are abbreviations (IVA, MAR, BB).
+  if (/^\p{Lu}{2,}$/u.test(word)) return word.length > 3 && (known(word) || SURNAME_ENDING.test(word));
   // An initial, "A." or "A", before a family name.
   if (/^\p{Lu}\.?$/u.test(word)) return true;
   const f = fold(word);
@@ -77,7 +88,8 @@ const isNameWord = (word: string, capitalisedOnly: boolean): boolean => {
   if (capitalised) return !isStopword(f) || known(word);
   if (capitalisedOnly) return false;
   // Typed in lower case, a name is recognised only when it is a known given name or looks like a family name.
-  return known(word) || (SURNAME_ENDING.test(word) && !isStopword(f) && word.length > 4);
+  // "-ska" is as often a Swedish word (sjuksköterska, engelska) as a Polish name.
+  return known(word) || (SURNAME_ENDING.test(word) && !/ska$/.test(word) && !isStopword(f) && word.length > 4);
 };
 
 /** The longest leading run of words that are a name; 0 when the first word is not one. */
@@ -189,7 +201,7 @@ function replaceNames(text: string, count: (k: PiiKind) => void): string {
   });
   // "Karlberg, Agnes": family name, comma, known given name.
   out = out.replace(new RegExp(`(?<![\\p{L}])(${CAPITALISED}|\\p{Lu}{2,}), (${CAPITALISED}|\\p{Lu}{2,})(?![\\p{L}])`, 'gu'), (whole, family: string, given: string) => {
-    if (!known(given) || !isNameWord(family, true)) return whole;
+    if (!isNameWord(family, true) || !(known(given) || (familyLike(family) && isNameWord(given, true)))) return whole;
     count('NAME');
     return tag('NAME');
   });
@@ -207,12 +219,21 @@ function replaceNames(text: string, count: (k: PiiKind) => void): string {
       const n = nameLength(words.slice(start), true);
       if (n < 2) continue;
       const run = words.slice(start, start + n);
-      const looksLikePerson = known(run[0]!) || run.slice(1).some((w) => SURNAME_ENDING.test(w) && /\p{Ll}/u.test(w) === /\p{Ll}/u.test(run[0]!));
+      const looksLikePerson = known(run[0]!) || run.slice(1).some((w) => familyLike(w) && /\p{Ll}/u.test(w) === /\p{Ll}/u.test(run[0]!));
       if (!looksLikePerson) continue;
       count('NAME');
       return [...words.slice(0, start), tag('NAME'), ...words.slice(start + n)].join(' ');
     }
     return whole;
+  });
+  // Typed all in lower case, without a cue ("tuulikki väisänen"): a known given name and a family name.
+  out = out.replace(LOWERCASE_PAIR, (whole, given: string, family: string) => {
+    const plain = (w: string) => !isStopword(fold(w)) && !NOT_NAMES.has(fold(w));
+    // Short lower-case words are more often ordinary words ("den ena pekar"), so a listed family name must be long.
+    const isFamily = SURNAME_ENDING.test(family) || (family.length >= 6 && familyLike(family));
+    if (!plain(given) || !plain(family) || !known(given) || !isFamily) return whole;
+    count('NAME');
+    return tag('NAME');
   });
   return out;
 }
