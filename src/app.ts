@@ -10,6 +10,14 @@ import { SqliteStore } from './adapters/store/sqlite-store.ts';
 import { WebhookNotifier } from './adapters/notify/webhook-notifier.ts';
 import { MemoryRateLimiter } from './adapters/rate-limit/memory-limiter.ts';
 import { KnowledgeService } from './knowledge-service.ts';
+import { EscalationDesk } from './core/escalation/desk.ts';
+import { Router } from './core/escalation/routing.ts';
+import { outboxRelay } from './core/escalation/relay.ts';
+import { OutboxWorker } from './core/outbox/worker.ts';
+import { WebhookSender } from './adapters/notify/webhook-sender.ts';
+import { EscalationSpool, type SpooledEscalation } from './adapters/store/spool.ts';
+import { LotsenMetrics } from './adapters/metrics/prometheus.ts';
+import { DraftWriter } from './adapters/kb/draft-writer.ts';
 import type { Article } from './core/kb/article.ts';
 import { triage } from './core/triage/classify.ts';
 
@@ -19,8 +27,16 @@ export interface Lotsen {
   answerer: Answerer;
   store: Store;
   safety: SafetyDesk;
+  desk: EscalationDesk;
+  outbox: OutboxWorker;
+  drafts: DraftWriter;
+  metrics: LotsenMetrics;
   assistant: Assistant;
   log: Logger;
+  /** Starts the service-level timers, the outbox and the flush of held escalations (serve only). */
+  startWorkers(): void;
+  /** One round of the background work, for tests and the CLI. */
+  runWorkersOnce(): Promise<void>;
   /** Reloads the knowledge base on change and records what changed in the audit log. */
   watchKnowledge(): void;
   close(): Promise<void>;
@@ -54,24 +70,111 @@ export async function createLotsen(config: Config, log: Logger): Promise<Lotsen>
   const answerer = new Answerer({ threshold: config.answerThreshold, model, prompts, modelTimeoutMs: config.modelTimeoutMs, log });
   // Trains the triage model now (about 0.2 s) rather than on the first message.
   triage('');
-  const store = new SqliteStore(join(config.dataDir, 'lotsen.db'));
+  const store: Store = config.redisUrl
+    ? await (await import('./adapters/store/redis-store.ts')).RedisStore.connect(config.redisUrl, { log })
+    : new SqliteStore(join(config.dataDir, 'lotsen.db'));
+  const spool = new EscalationSpool(config.dataDir);
   const notifiers: SafetyNotifier[] = config.safetyWebhookUrl ? [new WebhookNotifier(config.safetyWebhookUrl)] : [];
   const safety = new SafetyDesk({
     store,
     notifiers,
     oncallFor: (site) => (site && config.oncall.bySite.get(site.toLowerCase())) || config.oncall.default,
     log,
+    hold: (escalation) => spool.add({ escalation, best: [] }),
   });
   await safety.resume();
-  const assistant = new Assistant({ answerer, retriever: () => knowledge.state.retriever, safety, limiter: new MemoryRateLimiter(config.rateLimits), log });
+  const router = new Router(config.routing);
+  const desk = new EscalationDesk({ store, router, serviceLevels: config.serviceLevels, log });
+  const metrics = new LotsenMetrics(() => store.outboxDepth());
+  desk.onChange(outboxRelay(store, router));
+  desk.onChange(({ type, escalation }) => {
+    metrics.escalations.inc({ event: type });
+    const since = (Date.now() - Date.parse(escalation.createdAt)) / 1000;
+    if (type === 'claim' && escalation.owner) metrics.timeToClaim.observe(since);
+    if (type === 'answer') metrics.timeToAnswer.observe(since);
+  });
+  const outbox = new OutboxWorker({
+    store,
+    senders: [new WebhookSender((id) => router.routing.destinations.find((d) => d.id === id)?.webhook)],
+    log,
+    onDelivered: (m) => metrics.outboundDelivered.inc({ channel: m.channel }),
+    onRetry: (m) => metrics.outboundRetries.inc({ channel: m.channel }),
+  });
+  const drafts = new DraftWriter(join(config.kbDir, 'drafts'));
+  const assistant = new Assistant({
+    answerer,
+    retriever: () => knowledge.state.retriever,
+    safety,
+    desk,
+    buffer: {
+      hold: (q) =>
+        spool.add({
+          escalation: {
+            kind: 'question',
+            severity: 'S4',
+            text: q.text,
+            lang: q.lang,
+            asker: { platform: q.asker.platform, userId: q.asker.userId, displayName: q.asker.displayName, site: q.asker.site },
+            conversation: q.conversation,
+            sourceEventId: q.sourceEventId ?? spool.newEventId(),
+          },
+          best: q.best,
+        }),
+    },
+    limiter: new MemoryRateLimiter(config.rateLimits),
+    log,
+  });
+  assistant.onReply((reply, platform) => metrics.messages.inc({ platform, outcome: reply.outcome }));
+
+  /** Stores what was held while the store was down, in order; questions are routed now. */
+  const flushSpool = async () => {
+    if (!spool.pending() || !(await store.ping())) return;
+    const n = await spool.flush(async (entry: SpooledEscalation) => {
+      const e = entry.escalation;
+      if (e.kind === 'safety') {
+        const { escalation } = await store.createEscalation(e, new Date());
+        await safety.stored(e.sourceEventId, escalation);
+        return;
+      }
+      const articles = knowledge.state.articles;
+      const best = entry.best.map((id) => articles.get(id)).filter((a) => a !== undefined);
+      await desk.escalate({ text: e.text, lang: e.lang, asker: { ...e.asker, role: 'staff' }, conversation: e.conversation, best, sourceEventId: e.sourceEventId });
+    });
+    if (n) log.info({ flushed: n }, 'held escalations stored');
+  };
+  const runWorkersOnce = async () => {
+    await flushSpool();
+    await desk.tick();
+    await outbox.drain();
+  };
+  let timers: NodeJS.Timeout | undefined;
+  let stopped = false;
   return {
     config,
     knowledge,
     answerer,
     store,
     safety,
+    desk,
+    outbox,
+    drafts,
+    metrics,
     assistant,
     log,
+    startWorkers() {
+      outbox.start(Math.min(250, config.timerIntervalMs));
+      const loop = async () => {
+        try {
+          await flushSpool();
+          await desk.tick();
+        } catch (err) {
+          log.warn({ err: err instanceof Error ? err.message : String(err) }, 'timers: store unavailable; will retry');
+        }
+        if (!stopped) timers = setTimeout(loop, config.timerIntervalMs).unref();
+      };
+      timers = setTimeout(loop, 0).unref();
+    },
+    runWorkersOnce,
     watchKnowledge() {
       let previous = knowledge.state.articles;
       knowledge.watch((state) => {
@@ -85,6 +188,9 @@ export async function createLotsen(config: Config, log: Logger): Promise<Lotsen>
       });
     },
     async close() {
+      stopped = true;
+      clearTimeout(timers);
+      await outbox.stop();
       knowledge.close();
       safety.stop();
       await store.close();

@@ -1,7 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import { projectRoot } from './paths.ts';
 import type { Role, RoleDirectory } from './core/identity/roles.ts';
+import type { Routing } from './core/escalation/routing.ts';
+import type { ServiceLevels } from './core/escalation/lifecycle.ts';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 export const isLoopbackHost = (host: string) => LOOPBACK.has(host) || host.startsWith('127.');
@@ -58,6 +61,12 @@ const schema = z.object({
   LOTSEN_ADMIN_GROUPS: list,
   LOTSEN_RATE_USER_PER_MIN: numberIn(1, 10_000, 20, true),
   LOTSEN_RATE_GLOBAL_PER_SEC: numberIn(1, 100_000, 50, true),
+  LOTSEN_ROUTING_FILE: optionalString.default('config/routing.json'),
+  LOTSEN_SLA_REMIND_MIN: numberIn(1, 24 * 60, 10, false),
+  LOTSEN_SLA_REESCALATE_MIN: numberIn(1, 24 * 60, 20, false),
+  LOTSEN_SLA_NUDGE_MIN: numberIn(1, 24 * 60, 30, false),
+  LOTSEN_TIMER_INTERVAL_MS: numberIn(50, 600_000, 5000, true),
+  REDIS_URL: optionalString.refine((v) => v === undefined || /^rediss?:\/\/\S+$/.test(v), 'REDIS_URL must be a redis:// or rediss:// URL'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   OPENAI_API_KEY: optionalString,
   OPENAI_BASE_URL: url('OPENAI_BASE_URL'),
@@ -88,6 +97,12 @@ export interface AuthConfig {
 
 export interface Config {
   dataDir: string;
+  /** Several instances share this Redis; unset, the embedded SQLite file in dataDir is the store. */
+  redisUrl?: string;
+  routing: Routing;
+  serviceLevels: ServiceLevels;
+  /** How often due service-level timers and the outbox are looked at. */
+  timerIntervalMs: number;
   safetyWebhookUrl?: string;
   /** Whom to call, by site; `default` when the site is unknown or not listed. */
   oncall: { default: string; bySite: ReadonlyMap<string, string> };
@@ -170,8 +185,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // Later lines win, so an admin listed also as super-user is an admin.
   for (const [role, ids] of [['superuser', e.LOTSEN_SUPERUSERS], ['manager', e.LOTSEN_MANAGERS], ['admin', e.LOTSEN_ADMINS]] as const) for (const id of ids) users.set(id, role);
   for (const [role, ids] of [['superuser', e.LOTSEN_SUPERUSER_GROUPS], ['manager', e.LOTSEN_MANAGER_GROUPS], ['admin', e.LOTSEN_ADMIN_GROUPS]] as const) for (const id of ids) groups.set(id, role);
+  if (e.LOTSEN_SLA_REESCALATE_MIN < e.LOTSEN_SLA_REMIND_MIN) {
+    throw new ConfigError('Invalid configuration:\n  LOTSEN_SLA_REESCALATE_MIN: must not be shorter than LOTSEN_SLA_REMIND_MIN');
+  }
   return {
     dataDir: resolve(projectRoot, e.LOTSEN_DATA_DIR),
+    redisUrl: e.REDIS_URL,
+    routing: loadRouting(resolve(projectRoot, e.LOTSEN_ROUTING_FILE)),
+    serviceLevels: { remindAfterMin: e.LOTSEN_SLA_REMIND_MIN, reescalateAfterMin: e.LOTSEN_SLA_REESCALATE_MIN, nudgeAfterMin: e.LOTSEN_SLA_NUDGE_MIN },
+    timerIntervalMs: e.LOTSEN_TIMER_INTERVAL_MS,
     safetyWebhookUrl: e.LOTSEN_SAFETY_WEBHOOK_URL,
     oncall: { default: e.LOTSEN_ONCALL, bySite },
     auth: { required, tokens, sessionSecret: e.LOTSEN_SESSION_SECRET },
@@ -186,4 +208,40 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: e.LOG_LEVEL,
     model,
   };
+}
+
+const words = z.array(z.string().trim().min(1)).default([]);
+const routingSchema = z.object({
+  default: z.string(),
+  destinations: z
+    .array(
+      z.object({
+        id: z.string().regex(/^[a-z0-9-]+$/, 'destination ids are kebab-case'),
+        label: z.string().min(1),
+        backup: z.string().optional(),
+        webhook: z.string().regex(/^https?:\/\/\S+$/, 'webhook must be an http(s) URL').optional(),
+        slackChannel: z.string().optional(),
+        teamsConversation: z.string().optional(),
+      }),
+    )
+    .min(1),
+  topics: z.array(z.object({ id: z.string().regex(/^[a-z0-9-]+$/, 'topic ids are kebab-case'), label: z.string().min(1), destination: z.string(), systems: words, tags: words, words })).default([]),
+});
+
+/** The topic → destination mapping (config/routing.json by default); every reference must resolve. */
+function loadRouting(file: string): Routing {
+  const fail = (why: string) => new ConfigError(`Invalid configuration:\n  LOTSEN_ROUTING_FILE (${file}): ${why}`);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw fail(err instanceof SyntaxError ? `not valid JSON (${err.message})` : 'cannot be read');
+  }
+  const parsed = routingSchema.safeParse(raw);
+  if (!parsed.success) throw fail(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
+  const routing = parsed.data;
+  const ids = new Set(routing.destinations.map((d) => d.id));
+  const unknown = [routing.default, ...routing.destinations.flatMap((d) => (d.backup ? [d.backup] : [])), ...routing.topics.map((t) => t.destination)].filter((id) => !ids.has(id));
+  if (unknown.length) throw fail(`unknown destination ${[...new Set(unknown)].map((u) => `"${u}"`).join(', ')}`);
+  return routing;
 }

@@ -7,6 +7,7 @@ import type { Logger } from './ports.ts';
 import { redact, redactedKinds, type PiiKind } from './privacy/redact.ts';
 import type { Retriever } from './retrieval/retriever.ts';
 import type { SafetyDesk } from './safety/safety-desk.ts';
+import type { EscalationDesk } from './escalation/desk.ts';
 import type { Conversation } from './store/store.ts';
 import { detectLanguage } from './text/language.ts';
 import { triage } from './triage/classify.ts';
@@ -35,6 +36,8 @@ export interface Reply {
   redacted: PiiKind[];
   privacyNote?: string;
   escalationId?: string;
+  /** For questions handed to super-users: where it went and whether it joined someone else's. */
+  escalation?: { status: 'open' | 'claimed' | 'answered' | 'closed' | 'pending'; linked: boolean; destination: string; topic: string };
   /** For rate-limited replies: when to try again. */
   retryAfterS?: number;
 }
@@ -45,10 +48,18 @@ export interface RateLimiter {
   consume(userKey: string): Promise<LimitDecision>;
 }
 
+/** Where questions go when the store cannot take them (e.g. Redis is down), until it can. */
+export interface EscalationBuffer {
+  hold(input: { text: string; lang: Lang; asker: Identity; conversation: Conversation; best: string[]; sourceEventId?: string }): void;
+}
+
 export interface AssistantOptions {
   answerer: Answerer;
   retriever: () => Retriever;
   safety: SafetyDesk;
+  /** Unset (CLI), an unanswerable question is only offered to super-users. */
+  desk?: EscalationDesk;
+  buffer?: EscalationBuffer;
   limiter?: RateLimiter;
   log: Logger;
 }
@@ -59,9 +70,15 @@ export interface AssistantOptions {
  */
 export class Assistant {
   private readonly o: AssistantOptions;
+  private readonly replyListeners: ((reply: Reply, platform: string) => void)[] = [];
 
   constructor(options: AssistantOptions) {
     this.o = options;
+  }
+
+  /** Told of every reply (metrics); never of the text. */
+  onReply(listener: (reply: Reply, platform: string) => void): void {
+    this.replyListeners.push(listener);
   }
 
   async handle(message: Inbound): Promise<Reply> {
@@ -85,6 +102,7 @@ export class Assistant {
       } else {
         const result = await this.o.answerer.ask(this.o.retriever(), text);
         reply = { ...base, outcome: result.outcome, answer: result.answer, citations: result.citations, ranked: result.ranked, confidence: result.confidence, lang: result.lang };
+        if (result.outcome === 'escalated' && this.o.desk) reply = await this.escalate(reply, message);
       }
     }
     // Counts and labels only: message text and personal data never reach the log.
@@ -92,6 +110,51 @@ export class Assistant {
       { platform: message.asker.platform, intent: triaged.intent, severity: triaged.severity, outcome: reply.outcome, redacted: kinds, confidence: reply.confidence, ms: Math.round(performance.now() - started) },
       'message',
     );
+    for (const listener of this.replyListeners) listener(reply, message.asker.platform);
     return reply;
+  }
+
+  /**
+   * "Ask a super-user" / "Didn't help": the asker wants a person. The message goes through the same
+   * redaction and safety check, then straight to the super-users whatever the bot's confidence.
+   */
+  async askSuperuser(message: Inbound): Promise<Reply> {
+    const redaction = redact(message.text);
+    const kinds = redactedKinds(redaction);
+    const text = redaction.text;
+    const triaged = triage(text);
+    if (triaged.intent === 'safety') return this.handle(message);
+    const lang = detectLanguage(text);
+    const ranked = this.o.retriever().lexical.query(text, 3).hits.map((h) => h.id);
+    const base: Reply = { outcome: 'escalated', answer: '', citations: [], ranked, confidence: 0, lang, triage: triaged, question: text, redacted: kinds, privacyNote: kinds.length ? messages[lang].redacted(kinds) : undefined };
+    const reply = await this.escalate(base, message);
+    const done = { ...reply, answer: reply.answer.trim() };
+    for (const listener of this.replyListeners) listener(done, message.asker.platform);
+    return done;
+  }
+
+  /** Hands a question to super-users; the asker is told where it went, or that it waits if the store is down. */
+  async escalate(reply: Reply, message: Inbound): Promise<Reply> {
+    const desk = this.o.desk!;
+    const retriever = this.o.retriever();
+    const best = reply.ranked.map((id) => retriever.articles.get(id)).filter((a) => a !== undefined);
+    const m = messages[reply.lang];
+    const route = desk.router.route(reply.question, best);
+    try {
+      const { escalation, linked } = await desk.escalate({ text: reply.question, lang: reply.lang, asker: message.asker, conversation: message.conversation, best, sourceEventId: message.eventId });
+      const destination = desk.router.destination(escalation.destination).label;
+      return {
+        ...reply,
+        answer: `${reply.answer}\n\n${m.escalatedTo(destination, linked)}`,
+        escalationId: escalation.id,
+        escalation: { status: escalation.status, linked, destination, topic: desk.router.topicLabel(escalation.topic) },
+      };
+    } catch (err) {
+      if (!this.o.buffer) throw err;
+      // The store is down: keep the question locally and send it on when the store is back.
+      this.o.buffer.hold({ text: reply.question, lang: reply.lang, asker: message.asker, conversation: message.conversation, best: best.map((a) => a.id), sourceEventId: message.eventId });
+      this.o.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'store unavailable; escalation held locally');
+      return { ...reply, answer: `${reply.answer}\n\n${m.escalationHeld}`, escalation: { status: 'pending', linked: false, destination: route.destination.label, topic: route.topicLabel } };
+    }
   }
 }

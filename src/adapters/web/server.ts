@@ -1,44 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { Hono, type Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { secureHeaders } from 'hono/secure-headers';
-import { getConnInfo } from '@hono/node-server/conninfo';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { z } from 'zod';
 import type { Lotsen } from '../../app.ts';
-import { can, type Action, type Identity } from '../../core/identity/roles.ts';
+import { can, type Action } from '../../core/identity/roles.ts';
 import { escapeHtml, renderMarkdown } from './markdown.ts';
 import { WebAuth, signInSchema } from './auth.ts';
 import { safetyPage, signInPage, page } from './pages.ts';
+import { clientAddress, limit, readJson, type Env } from './http.ts';
+import { registerEscalationRoutes } from './escalation-routes.ts';
 
 const MAX_QUESTION_CHARS = 2000;
 const publicFile = (name: string) => readFileSync(new URL(`./public/${name}`, import.meta.url), 'utf8');
 const askSchema = z.object({ question: z.string().trim().min(1).max(MAX_QUESTION_CHARS) });
 const closeSchema = z.object({ note: z.string().trim().min(1).max(2000) });
-
-type Env = { Variables: { who: Identity } };
-
-const limit = (maxSize: number) => bodyLimit({ maxSize, onError: (c) => c.json({ error: 'The message is too long.' }, 413) });
-
-function clientAddress(c: Context): string {
-  try {
-    return getConnInfo(c).remote.address ?? 'unknown';
-  } catch {
-    // In-process requests (tests) have no socket.
-    return 'local';
-  }
-}
-
-async function readJson(c: Context): Promise<{ ok: true; body: unknown } | { ok: false; response: Response }> {
-  if (!(c.req.header('content-type') ?? '').toLowerCase().startsWith('application/json')) {
-    return { ok: false, response: c.json({ error: 'Send JSON (content-type: application/json).' }, 415) };
-  }
-  try {
-    return { ok: true, body: await c.req.json() };
-  } catch {
-    return { ok: false, response: c.json({ error: 'The body is not valid JSON.' }, 400) };
-  }
-}
 
 /** The local web chat, sign-in, the safety queue and article pages, on one Hono app that tests call in-process. */
 export function createWebApp(lotsen: Lotsen): Hono<Env> {
@@ -55,6 +31,8 @@ export function createWebApp(lotsen: Lotsen): Hono<Env> {
   // Open to everyone: the style sheet, the sign-in page and liveness.
   app.get('/app.css', (c) => c.body(style, 200, { 'content-type': 'text/css; charset=utf-8' }));
   app.get('/healthz', (c) => c.json({ ok: true }));
+  // Ready when the store answers: a load balancer sends no traffic to an instance that cannot escalate.
+  app.get('/readyz', async (c) => ((await lotsen.store.ping().catch(() => false)) ? c.json({ ok: true }) : c.json({ ok: false, store: 'unreachable' }, 503)));
   app.get('/signin', (c) => c.html(signInPage({ tokenNeeded: auth.required })));
   app.post('/signin', limit(4096), async (c) => {
     try {
@@ -71,8 +49,10 @@ export function createWebApp(lotsen: Lotsen): Hono<Env> {
       return c.html(signInPage({ tokenNeeded: auth.required, error: result.refused }), 401);
     }
     await auth.startSession(c, result);
-    await lotsen.store.appendAudit({ actor: `web:${result.userId}`, role: result.role, action: 'session.sign-in', subject: `web:${result.userId}` }, now());
-    return c.redirect(result.role === 'staff' ? '/' : '/safety', 303);
+    // Super-users' names are kept so that a question can be handed over to them by name.
+    const superuser = result.role === 'superuser' || result.role === 'admin';
+    await lotsen.store.appendAudit({ actor: `web:${result.userId}`, role: result.role, action: 'session.sign-in', subject: superuser ? 'superusers' : `web:${result.userId}`, detail: superuser ? { name: result.displayName } : undefined }, now());
+    return c.redirect(result.role === 'staff' ? '/' : result.role === 'manager' ? '/safety' : '/queue', 303);
   });
 
   // Everything else needs an identity; unsigned requests are turned away before any body is read.
@@ -132,8 +112,9 @@ export function createWebApp(lotsen: Lotsen): Hono<Env> {
     if (!parsed.success) return { status: 400 as const, error: 'Write what was done (1 to 2000 characters) before closing.' };
     const item = await lotsen.store.getEscalation(id);
     if (!item || item.kind !== 'safety') return { status: 404 as const, error: 'No such safety item.' };
-    const result = await lotsen.store.closeEscalation(id, c.get('who'), parsed.data.note, now());
-    if (!result.ok) return { status: 409 as const, error: 'This item is already closed.' };
+    const who = c.get('who');
+    const result = await lotsen.desk.act(id, { type: 'close', note: parsed.data.note }, { id: `${who.platform}:${who.userId}`, name: who.displayName ?? who.userId, role: who.role });
+    if (!result.ok) return { status: 409 as const, error: result.message };
     return { status: 200 as const, item: result.escalation };
   };
   app.post('/api/safety/:id/close', limit(8192), async (c) => {
@@ -147,6 +128,8 @@ export function createWebApp(lotsen: Lotsen): Hono<Env> {
     if ('error' in result) return c.html(page('Lotsen', `<p>${escapeHtml(result.error ?? "")}</p><p><a href="/safety">←</a></p>`), result.status);
     return c.redirect('/safety', 303);
   });
+
+  registerEscalationRoutes(app, lotsen, { allowed, forbidden });
 
   app.get('/api/audit', async (c) => {
     if (!allowed(c, 'read-audit')) return forbidden(c);

@@ -24,6 +24,13 @@ export const messages = {
     safetyFallback: 'Sluta använda funktionen, använd reservrutinen och skriv en avvikelse.',
     tooMany: (seconds: number) => `Du har skickat många meddelanden på kort tid. Vänta ${seconds} sekunder och försök igen – ingenting av det du skrivit har sparats.`,
     busy: 'Lotsen har just nu väldigt många frågor. Försök igen om en liten stund, eller fråga en superanvändare.',
+    escalatedTo: (destination: string, linked: boolean) =>
+      linked
+        ? `Någon har redan ställt samma fråga till superanvändarna (${destination}). Du får svaret här så snart de svarat.`
+        : `Jag har skickat frågan vidare till superanvändarna (${destination}). Svaret kommer här i chatten.`,
+    escalationHeld:
+      'Frågan är sparad och skickas till superanvändarna så snart förbindelsen är tillbaka. Du behöver inte skriva den igen.',
+    answerFrom: (name: string) => `Svar från superanvändare ${name}`,
   },
   en: {
     notCovered:
@@ -38,5 +45,11 @@ export const messages = {
     safetyFallback: 'Stop using the function, use the downtime routine and file an incident report.',
     tooMany: (seconds: number) => `You have sent many messages in a short time. Please wait ${seconds} seconds and try again – nothing you sent was stored.`,
     busy: 'Lotsen is very busy right now. Please try again in a moment, or ask a super-user.',
+    escalatedTo: (destination: string, linked: boolean) =>
+      linked
+        ? `Someone has already asked the super-users the same thing (${destination}). You will get the answer here as soon as they reply.`
+        : `I have passed your question to the super-users (${destination}). The answer will arrive here in the chat.`,
+    escalationHeld: 'Your question is saved and will reach the super-users as soon as the connection is back. You do not need to write it again.',
+    answerFrom: (name: string) => `Answer from super-user ${name}`,
   },
 } as const;

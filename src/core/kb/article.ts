@@ -46,6 +46,8 @@ const frontMatterSchema = z.object({
   review_by: dateLike.optional(),
   status: z.enum(['draft', 'published', 'retired'], { error: 'status must be draft, published or retired' }).optional(),
   aliases: stringList.optional(),
+  /** For drafts from a super-user's answer: the escalation id. */
+  source: z.string().optional(),
 });
 
 export type ParseResult = { ok: true; article: Article } | { ok: false; reason: string };

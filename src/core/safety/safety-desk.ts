@@ -2,7 +2,7 @@ import type { Article, Lang } from '../kb/article.ts';
 import type { Identity } from '../identity/roles.ts';
 import type { Logger } from '../ports.ts';
 import type { Retriever } from '../retrieval/retriever.ts';
-import type { Conversation, Escalation, Store } from '../store/store.ts';
+import type { Conversation, Escalation, NewEscalation, Store } from '../store/store.ts';
 import { PERSONAL_DATA_INCIDENT_KINDS, type Triage } from '../triage/triage.ts';
 import { articleUrl, type Citation } from '../answer/answerer.ts';
 import { extractSteps } from '../answer/extract.ts';
@@ -34,6 +34,8 @@ export interface SafetyDeskOptions {
   now?: () => Date;
   /** First retry delay; doubles up to a minute. */
   retryMs?: number;
+  /** Keeps an item locally when the store is down; it is stored when the store is back. */
+  hold?: (item: NewEscalation & { sourceEventId: string }) => void;
 }
 
 /**
@@ -44,6 +46,8 @@ export class SafetyDesk {
   private readonly o: SafetyDeskOptions;
   private readonly now: () => Date;
   private readonly pending = new Map<string, NodeJS.Timeout>();
+  /** Held items (by sourceEventId) whose alert went out while the store was down. */
+  private readonly heldNotified = new Set<string>();
   private closed = false;
 
   constructor(options: SafetyDeskOptions) {
@@ -54,20 +58,31 @@ export class SafetyDesk {
   async report(input: { text: string; lang: Lang; triage: Triage; asker: Identity; conversation: Conversation; sourceEventId?: string }, retriever: Retriever): Promise<SafetyReport> {
     const now = this.now();
     const personalData = input.triage.safety !== undefined && PERSONAL_DATA_INCIDENT_KINDS.has(input.triage.safety);
-    const { escalation, created } = await this.o.store.createEscalation(
-      {
-        kind: 'safety',
-        severity: 'S1',
-        text: input.text,
-        lang: input.lang,
-        asker: { platform: input.asker.platform, userId: input.asker.userId, displayName: input.asker.displayName, site: input.asker.site },
-        conversation: input.conversation,
-        safetyKind: input.triage.safety,
-        reportBy: personalData ? new Date(now.getTime() + IMY_HOURS * 3600_000).toISOString() : undefined,
-        sourceEventId: input.sourceEventId,
-      },
-      now,
-    );
+    const item: NewEscalation = {
+      kind: 'safety',
+      severity: 'S1',
+      text: input.text,
+      lang: input.lang,
+      asker: { platform: input.asker.platform, userId: input.asker.userId, displayName: input.asker.displayName, site: input.asker.site },
+      conversation: input.conversation,
+      safetyKind: input.triage.safety,
+      reportBy: personalData ? new Date(now.getTime() + IMY_HOURS * 3600_000).toISOString() : undefined,
+      sourceEventId: input.sourceEventId,
+    };
+    let stored: { escalation: Escalation; created: boolean };
+    try {
+      stored = await this.o.store.createEscalation(item, now);
+    } catch (err) {
+      if (!this.o.hold) throw err;
+      // The store is down: the alert still goes out now, and the item is stored when the store is back.
+      const sourceEventId = input.sourceEventId ?? `safety:${now.getTime().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+      this.o.hold({ ...item, sourceEventId });
+      const provisional: Escalation = { ...item, id: sourceEventId, status: 'open', version: 0, createdAt: now.toISOString() };
+      this.o.log.error({ err: err instanceof Error ? err.message : String(err) }, 'store unavailable; safety item held locally and alerted');
+      void this.deliver(provisional, 0, true);
+      return { escalation: provisional, ...this.guidance(provisional, retriever) };
+    }
+    const { escalation, created } = stored;
     if (created || !escalation.notifiedAt) void this.deliver(escalation, 0);
     return { escalation, ...this.guidance(escalation, retriever) };
   }
@@ -80,13 +95,19 @@ export class SafetyDesk {
     return unsent.length;
   }
 
+  /** A held item has been stored as `stored`: marks it notified if its alert already went out. */
+  async stored(sourceEventId: string, stored: Escalation): Promise<void> {
+    if (this.heldNotified.delete(sourceEventId)) await this.o.store.markNotified(stored.id, this.now());
+    else if (!stored.notifiedAt && !this.pending.has(sourceEventId)) void this.deliver(stored, 0);
+  }
+
   stop(): void {
     this.closed = true;
     for (const t of this.pending.values()) clearTimeout(t);
     this.pending.clear();
   }
 
-  private async deliver(item: Escalation, attempt: number): Promise<void> {
+  private async deliver(item: Escalation, attempt: number, provisional = false): Promise<void> {
     if (this.closed) return;
     let failed: string[];
     try {
@@ -96,7 +117,9 @@ export class SafetyDesk {
       // Stopped while sending: the next start sends again (at least once, never lost).
       if (this.closed) return;
       if (failed.length === 0) {
-        await this.o.store.markNotified(item.id, this.now());
+        // A held item is marked when it is stored (see markHeldNotified).
+        if (provisional) this.heldNotified.add(item.id);
+        else await this.o.store.markNotified(item.id, this.now());
         this.pending.delete(item.id);
         return;
       }
@@ -106,7 +129,7 @@ export class SafetyDesk {
     const delay = Math.min(60_000, (this.o.retryMs ?? 1000) * 2 ** attempt);
     this.o.log.error({ escalation: item.id, failed, attempt, retryInMs: delay }, 'safety notification failed; retrying');
     if (this.closed) return;
-    const timer = setTimeout(() => void this.deliver(item, attempt + 1), delay);
+    const timer = setTimeout(() => void this.deliver(item, attempt + 1, provisional), delay);
     timer.unref();
     this.pending.set(item.id, timer);
   }

@@ -12,16 +12,55 @@ export interface Conversation {
 
 export type EscalationStatus = 'open' | 'claimed' | 'answered' | 'closed';
 
+/** A super-user as shown to colleagues and askers. `id` is "platform:userId". */
+export interface Person {
+  id: string;
+  name: string;
+}
+
+/** Someone else who asked the same thing; one answer reaches every linked asker. */
+export interface LinkedAsker {
+  asker: Escalation['asker'];
+  conversation: Conversation;
+  /** Their own (redacted) wording. */
+  text: string;
+  at: string;
+}
+
+/** The next service-level timer: stored, so it survives restarts; fired once by whichever instance wins the update. */
+export interface Due {
+  kind: 'remind' | 'reescalate' | 'nudge';
+  at: string;
+}
+
 export interface Escalation {
   id: string;
   kind: 'question' | 'safety';
   severity: Severity;
   status: EscalationStatus;
+  /** Bumped by every update; updates are compare-and-set on it. */
+  version: number;
   /** Redacted text; personal data never reaches the store. */
   text: string;
   lang: Lang;
   asker: Pick<Identity, 'platform' | 'userId' | 'displayName' | 'site'>;
   conversation: Conversation;
+  /** Routing topic (see routing config) and the destination it is with now. */
+  topic?: string;
+  destination?: string;
+  /** Best knowledge-base articles found when it was escalated (ids), for the super-user. */
+  ranked?: string[];
+  owner?: Person;
+  claimedAt?: string;
+  answer?: { text: string; by: Person; at: string };
+  /** The asker's verdict on the answer. */
+  feedback?: 'solved' | 'still-stuck';
+  linked?: LinkedAsker[];
+  due?: Due;
+  /** Moved to the backup destination after nobody claimed it in time. */
+  reescalated?: boolean;
+  /** Saved as a knowledge-base draft with this article id. */
+  draftId?: string;
   safetyKind?: SafetyKind;
   /** When set, the item may be a personal-data incident that must be reported to IMY by this time. */
   reportBy?: string;
@@ -33,10 +72,31 @@ export interface Escalation {
   notifiedAt?: string;
 }
 
-export interface NewEscalation extends Omit<Escalation, 'id' | 'status' | 'createdAt' | 'notifiedAt' | 'closedAt' | 'closedBy' | 'closeNote'> {
+export interface NewEscalation
+  extends Omit<Escalation, 'id' | 'status' | 'version' | 'createdAt' | 'notifiedAt' | 'closedAt' | 'closedBy' | 'closeNote' | 'owner' | 'claimedAt' | 'answer' | 'feedback' | 'linked' | 'reescalated' | 'draftId'> {
   /** Platform event id: a redelivered message does not create a second item. */
   sourceEventId?: string;
 }
+
+/** "platform:userId" of an asker: the key for "my questions". */
+export const askerKey = (a: Pick<Identity, 'platform' | 'userId'>) => `${a.platform}:${a.userId}`;
+
+/** An outbound chat message or notification, persisted until delivered. */
+export interface OutboundMessage {
+  id: string;
+  /** Pacing key: messages with the same key go out in order, at the platform's pace (e.g. "slack:C123"). */
+  key: string;
+  /** Which sender delivers it ("webhook", "slack", "teams"). */
+  channel: string;
+  /** Sender-specific target and content (JSON-serialisable, redacted). */
+  payload: Record<string, unknown>;
+  attempts: number;
+  dueAt: string;
+  createdAt: string;
+  lastError?: string;
+}
+
+export type NewOutboundMessage = Pick<OutboundMessage, 'key' | 'channel' | 'payload'>;
 
 export interface AuditEvent {
   seq: number;
@@ -52,18 +112,47 @@ export interface AuditEvent {
 
 export type NewAuditEvent = Omit<AuditEvent, 'seq' | 'at'>;
 
-export type CloseResult = { ok: true; escalation: Escalation } | { ok: false; reason: 'not-found' | 'already-closed' };
-
-/** Durable state. Implementations: SQLite (embedded default) and Redis (several instances). */
+/** Durable state. Implementations: SQLite (embedded default) and Redis (several instances); both pass test/store-contract. */
 export interface Store {
+  /** Creates an open item (version 1) and its audit event; with a known sourceEventId, returns the first item instead. */
   createEscalation(input: NewEscalation, now: Date): Promise<{ escalation: Escalation; created: boolean }>;
   getEscalation(id: string): Promise<Escalation | undefined>;
-  listEscalations(filter: { kind?: Escalation['kind']; status?: EscalationStatus[]; limit?: number }): Promise<Escalation[]>;
+  /** Newest first. `asker` ("platform:userId") matches the asker and every linked asker. */
+  listEscalations(filter: { kind?: Escalation['kind']; status?: EscalationStatus[]; asker?: string; limit?: number }): Promise<Escalation[]>;
+  /**
+   * Compare-and-set: stores `next` with version `expectedVersion + 1` and appends `event` to the audit
+   * log in one atomic step, only when the stored version is still `expectedVersion`. False when another
+   * writer came first (nothing changed then).
+   */
+  updateEscalation(next: Escalation, expectedVersion: number, event: NewAuditEvent, now: Date): Promise<boolean>;
+  /** Items not closed whose service-level timer is due at `now`, oldest due first. */
+  dueEscalations(now: Date, limit: number): Promise<Escalation[]>;
   markNotified(id: string, now: Date): Promise<void>;
-  /** Closing is a person's act; the audit event is written in the same transaction. */
-  closeEscalation(id: string, by: Identity, note: string, now: Date): Promise<CloseResult>;
   appendAudit(event: NewAuditEvent, now: Date): Promise<void>;
+  /** Newest first. */
   listAudit(filter: { subject?: string; limit?: number }): Promise<AuditEvent[]>;
+
+  /**
+   * Inbound dedupe. 'new' the first time an event id is seen, and again when an earlier attempt took
+   * the event but did not complete it within `leaseMs` (it crashed); 'duplicate' otherwise.
+   */
+  beginEvent(eventId: string, leaseMs: number, now: Date): Promise<'new' | 'duplicate'>;
+  /** The event was handled: duplicates are refused for `ttlMs` (at least an hour). */
+  completeEvent(eventId: string, ttlMs: number, now: Date): Promise<void>;
+
+  enqueueOutbound(message: NewOutboundMessage, now: Date): Promise<OutboundMessage>;
+  /**
+   * Takes up to `limit` due messages for sending, at most one per pacing key and only for keys whose
+   * pace allows (see completeOutbound), and hides them from other callers for `leaseMs`.
+   */
+  leaseOutbound(now: Date, leaseMs: number, limit: number): Promise<OutboundMessage[]>;
+  /** Delivered: removed; the next message with the same key may go at `nextForKeyAt`. */
+  completeOutbound(id: string, nextForKeyAt: Date): Promise<void>;
+  /** Not delivered: tried again at `dueAt`. */
+  rescheduleOutbound(id: string, dueAt: Date, attempts: number, lastError: string): Promise<void>;
+  /** Messages waiting (leased or not). */
+  outboxDepth(): Promise<number>;
+
   /** Reachable and writable. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
