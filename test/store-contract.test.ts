@@ -517,8 +517,9 @@ describe.each([sqliteBackend, redisBackend()])('Store contract: $name', (backend
   describe('inbound dedupe', () => {
     it('new, duplicate while in hand, new again after a crashed attempt, duplicate after completion, new after the window', async () => {
       const store = await fresh();
+      // Waits for "it has run out" are generous; checks for "not yet" leave wide margins for a slow machine.
       const lease = 80;
-      const ttl = 120;
+      const ttl = 400;
       expect(await store.beginEvent('slack:Ev1', lease, new Date())).toBe('new');
       expect(await store.beginEvent('slack:Ev1', lease, new Date())).toBe('duplicate');
       expect(await store.beginEvent('slack:Ev2', lease, new Date())).toBe('new');
@@ -527,11 +528,13 @@ describe.each([sqliteBackend, redisBackend()])('Store contract: $name', (backend
       expect(await store.beginEvent('slack:Ev1', lease, new Date())).toBe('new');
       expect(await store.beginEvent('slack:Ev1', lease, new Date())).toBe('duplicate');
       // Handled this time: refused for ttl, even after the lease would have run out.
-      await store.completeEvent('slack:Ev1', ttl, new Date());
+      const completedAt = Date.now();
+      await store.completeEvent('slack:Ev1', ttl, new Date(completedAt));
       expect(await store.beginEvent('slack:Ev1', lease, new Date())).toBe('duplicate');
-      await sleep(lease + 20);
+      await sleep(lease + 50);
+      expect(Date.now() - completedAt).toBeLessThan(ttl - 100); // else the machine is too slow for this check to mean anything
       expect(await store.beginEvent('slack:Ev1', lease, new Date())).toBe('duplicate');
-      await sleep(ttl - lease + 50);
+      await sleep(Math.max(0, completedAt + ttl + 50 - Date.now()));
       expect(await store.beginEvent('slack:Ev1', lease, new Date())).toBe('new');
     });
 
@@ -628,14 +631,15 @@ describe.each([sqliteBackend, redisBackend()])('Store contract: $name', (backend
       await store.enqueueOutbound(msg('slack:C1', 2), new Date());
       const [m1] = await store.leaseOutbound(new Date(), 10_000, 10);
       expect(texts([m1!])).toEqual(['slack:C1 #1']);
-      await store.completeOutbound(m1!.id, new Date(Date.now() + 150));
+      const pacedUntil = Date.now() + 250;
+      await store.completeOutbound(m1!.id, new Date(pacedUntil));
 
       expect(await store.leaseOutbound(new Date(), 10_000, 10)).toEqual([]);
       const other = await store.enqueueOutbound(msg('slack:C2', 1), new Date());
       expect((await store.leaseOutbound(new Date(), 10_000, 10)).map((m) => m.id)).toEqual([other.id]);
       await sleep(40);
       expect(await store.leaseOutbound(new Date(), 10_000, 10)).toEqual([]);
-      await sleep(160);
+      await sleep(Math.max(0, pacedUntil + 50 - Date.now()));
       expect(texts(await store.leaseOutbound(new Date(), 10_000, 10))).toEqual(['slack:C1 #2']);
     });
 

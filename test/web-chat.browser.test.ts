@@ -192,6 +192,9 @@ describe('web chat in a headless browser (phone viewport)', () => {
     await page.locator('select[name=role]').selectOption('superuser');
     await page.locator('input[name=site]').fill('SÄS Borås');
     await page.locator('button[type=submit]').click();
+    // Super-users land on their queue, which links to the safety items.
+    await page.waitForURL(`${baseUrl}/queue`);
+    await page.locator('a[href="/safety"]').click();
     await page.waitForURL(`${baseUrl}/safety`);
     const item = page.locator('.safety-item.open').first();
     expect(await item.innerText()).toContain('pat [PERSONNUMMER]: provsvaret hamnade på fel patient');

@@ -46,6 +46,7 @@ async function serveCommand(args: string[]): Promise<number> {
   const started = performance.now();
   const lotsen = await createLotsen(cfg, log);
   lotsen.watchKnowledge();
+  lotsen.startWorkers();
   const app = createWebApp(lotsen);
   const server = serve({ fetch: app.fetch, port: cfg.port, hostname: cfg.host }, (info) => {
     log.info({ url: `http://${cfg.host}:${info.port}`, readyMs: Math.round(performance.now() - started) }, 'Lotsen is ready');

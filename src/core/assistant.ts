@@ -8,10 +8,14 @@ import { redact, redactedKinds, type PiiKind } from './privacy/redact.ts';
 import type { Retriever } from './retrieval/retriever.ts';
 import type { SafetyDesk } from './safety/safety-desk.ts';
 import type { EscalationDesk } from './escalation/desk.ts';
-import type { Conversation } from './store/store.ts';
+import type { Conversation, Store } from './store/store.ts';
 import { detectLanguage } from './text/language.ts';
 import { triage } from './triage/classify.ts';
 import type { Triage } from './triage/triage.ts';
+
+/** How long a first attempt may take before a redelivery is handled again; how long handled events are remembered. */
+const EVENT_LEASE_MS = 60_000;
+const EVENT_TTL_MS = 2 * 3600_000;
 
 export interface Inbound {
   text: string;
@@ -76,6 +80,19 @@ export class Assistant {
     this.o = options;
   }
 
+  /**
+   * A platform event (Slack event_id, Teams activity id) is handled once: a redelivery within the
+   * TTL is ignored (undefined), unless the first attempt died before finishing (its lease ran out).
+   * If the store cannot say, the message is handled: an answer twice beats a question lost.
+   */
+  async handleOnce(message: Inbound & { eventId: string }, store: Pick<Store, 'beginEvent' | 'completeEvent'>): Promise<Reply | undefined> {
+    const seen = await store.beginEvent(message.eventId, EVENT_LEASE_MS, new Date()).catch(() => 'new' as const);
+    if (seen === 'duplicate') return undefined;
+    const reply = await this.handle(message);
+    await store.completeEvent(message.eventId, EVENT_TTL_MS, new Date()).catch((err: unknown) => this.o.log.warn({ err: String(err) }, 'cannot record a handled event'));
+    return reply;
+  }
+
   /** Told of every reply (metrics); never of the text. */
   onReply(listener: (reply: Reply, platform: string) => void): void {
     this.replyListeners.push(listener);
@@ -102,7 +119,8 @@ export class Assistant {
       } else {
         const result = await this.o.answerer.ask(this.o.retriever(), text);
         reply = { ...base, outcome: result.outcome, answer: result.answer, citations: result.citations, ranked: result.ranked, confidence: result.confidence, lang: result.lang };
-        if (result.outcome === 'escalated' && this.o.desk) reply = await this.escalate(reply, message);
+        // The CLI answers one question and exits; there is nobody to relay an answer to.
+        if (result.outcome === 'escalated' && this.o.desk && message.asker.platform !== 'cli') reply = await this.escalate(reply, message);
       }
     }
     // Counts and labels only: message text and personal data never reach the log.

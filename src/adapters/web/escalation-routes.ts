@@ -61,7 +61,9 @@ export function registerEscalationRoutes(
     const parsed = questionSchema.safeParse(json.body);
     if (!parsed.success) return c.json({ error: `A question is 1 to ${MAX_QUESTION_CHARS} characters of text.` }, 400);
     const who = c.get('who');
-    const reply = await lotsen.assistant.askSuperuser({ text: parsed.data.question, asker: who, conversation: { platform: 'web', channel: who.userId } });
+    // A client that lost the response sends the same Idempotency-Key again and gets the same question back, not a second one.
+    const key = c.req.header('idempotency-key')?.trim().slice(0, 100);
+    const reply = await lotsen.assistant.askSuperuser({ text: parsed.data.question, asker: who, conversation: { platform: 'web', channel: who.userId }, eventId: key ? `web:${who.userId}:${key}` : undefined });
     return c.json({ ...reply, answerHtml: renderMarkdown(reply.answer) });
   });
   app.post('/api/escalations/:id/feedback', limit(1024), async (c) => {
