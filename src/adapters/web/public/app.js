@@ -1,4 +1,5 @@
-// The local web chat: sends a question, shows the answer with its sources or the super-user offer.
+// The local web chat: sends a question, shows the answer with its sources, or the question's way
+// through the super-users until their answer arrives here.
 const text = {
   sv: {
     tagline: 'Fråga hur du gör i Millennium.',
@@ -16,6 +17,16 @@ const text = {
     welcome: 'Fråga med egna ord, på svenska eller engelska. Jag svarar med stegen ur kunskapsbanken och visar källan, eller säger ärligt att jag inte vet.',
     examples: 'Prova till exempel:',
     exampleQuestions: ['hur skriver jag ut ett nytt id-band?', 'hur ger jag ombud i message center?', 'vad gör jag vid driftstopp?'],
+    helped: 'Hjälpte det?',
+    yes: 'Ja, tack',
+    no: 'Nej – fråga en superanvändare',
+    status: { pending: 'Sparad – skickas när förbindelsen är tillbaka', open: 'Väntar på en superanvändare', claimed: (n) => `${n} har tagit din fråga`, answered: 'Besvarad', closed: 'Avslutad' },
+    sentTo: (d) => `Skickad till ${d}`,
+    answerFrom: (n) => `Svar från ${n}`,
+    solved: 'Löst, tack',
+    stuck: 'Sitter fortfarande fast',
+    reopened: 'Frågan är öppen igen och ligger hos superanvändarna.',
+    yours: 'Dina frågor till superanvändarna',
   },
   en: {
     tagline: 'Ask how to do things in Millennium.',
@@ -33,6 +44,16 @@ const text = {
     welcome: "Ask in your own words, in Swedish or English. I answer with the steps from the knowledge base and show the source, or say honestly that I don't know.",
     examples: 'For example:',
     exampleQuestions: ['how do I print a new wristband?', 'how do I grant a proxy in Message Center?', 'what do I do during downtime?'],
+    helped: 'Did this help?',
+    yes: 'Yes, thanks',
+    no: 'No – ask a super-user',
+    status: { pending: 'Saved – will be sent when the connection is back', open: 'Waiting for a super-user', claimed: (n) => `${n} has taken your question`, answered: 'Answered', closed: 'Closed' },
+    sentTo: (d) => `Sent to ${d}`,
+    answerFrom: (n) => `Answer from ${n}`,
+    solved: 'Solved, thanks',
+    stuck: 'Still stuck',
+    reopened: 'Your question is open again and back with the super-users.',
+    yours: 'Your questions to the super-users',
   },
 };
 
@@ -114,7 +135,9 @@ function renderAnswer(result) {
     sources.append(ul);
     box.append(sources);
   }
-  if (result.outcome === 'escalated') {
+  if (result.outcome === 'escalated' && result.escalationId) box.append(statusBox({ id: result.escalationId, status: result.escalation.status, destination: result.escalation.destination }));
+  else if (result.outcome === 'escalated' && result.escalation) box.append(statusBox({ id: '', status: 'pending', destination: result.escalation.destination }));
+  else if (result.outcome === 'escalated') {
     const offer = document.createElement('div');
     offer.className = 'offer';
     const strong = document.createElement('strong');
@@ -122,7 +145,124 @@ function renderAnswer(result) {
     offer.append(strong, paragraph(t.offerHelp));
     box.append(offer);
   }
+  if (result.outcome === 'answered') box.append(helpedRow(result));
   return box;
+}
+
+function button(label, onClick, className) {
+  const b = document.createElement('button');
+  b.type = 'button';
+  b.textContent = label;
+  if (className) b.className = className;
+  b.addEventListener('click', onClick);
+  return b;
+}
+
+async function postJson(url, body, headers = {}) {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body), signal: AbortSignal.timeout(30_000) });
+  if (res.status === 401) location.assign('/signin');
+  return { res, json: await res.json().catch(() => ({})) };
+}
+
+// "Didn't help": the same (already redacted) question goes to a person.
+function helpedRow(result) {
+  const t = text[result.lang] || text[lang];
+  const row = document.createElement('div');
+  row.className = 'feedback';
+  row.append(
+    paragraph(t.helped),
+    button(t.yes, () => row.replaceChildren(paragraph('👍'))),
+    button(t.no, async () => {
+      row.replaceChildren(paragraph(t.status.open, 'thinking'));
+      const key = crypto.randomUUID();
+      const { res, json } = await postJson('/api/escalations', { question: result.question }, { 'idempotency-key': key }).catch(() => ({ res: { ok: false }, json: {} }));
+      if (!res.ok) return row.replaceChildren(paragraph(json.error || t.failed, 'error'));
+      row.replaceChildren(statusBox({ id: json.escalationId || '', status: json.escalation?.status || 'pending', destination: json.escalation?.destination || '' }));
+    }),
+  );
+  return row;
+}
+
+// One box per escalated question; refreshed from /api/escalations/mine until it is closed.
+const boxes = new Map();
+function statusBox(item) {
+  const box = document.createElement('div');
+  box.className = 'status';
+  box.dataset.escalation = item.id;
+  if (item.id) boxes.set(item.id, [...(boxes.get(item.id) || []), box]);
+  fillStatus(box, item);
+  schedulePoll();
+  return box;
+}
+
+function fillStatus(box, item) {
+  const t = text[lang];
+  box.dataset.status = item.status;
+  const state = item.status === 'claimed' ? t.status.claimed(item.owner || '') : t.status[item.status] || item.status;
+  const parts = [];
+  if (item.destination) parts.push(paragraph(t.sentTo(item.destination), 'meta'));
+  parts.push(paragraph(state, 'state'));
+  if (item.answer && item.status !== 'open') {
+    parts.push(paragraph(t.answerFrom(item.answer.by), 'label'));
+    const body = document.createElement('div');
+    body.className = 'answer-text superuser-answer';
+    body.innerHTML = item.answer.html; // rendered and sanitised by the server
+    parts.push(body);
+  }
+  if (item.status === 'answered') {
+    const row = document.createElement('div');
+    row.className = 'feedback';
+    const verdict = (v) => async () => {
+      const { res, json } = await postJson(`/api/escalations/${encodeURIComponent(item.id)}/feedback`, { verdict: v }).catch(() => ({ res: { ok: false }, json: {} }));
+      if (!res.ok) return row.replaceChildren(paragraph(json.error || t.failed, 'error'));
+      for (const b of boxes.get(item.id) || [box]) fillStatus(b, json.item);
+      if (v === 'still-stuck') box.append(paragraph(t.reopened, 'meta'));
+    };
+    row.append(button(t.solved, verdict('solved')), button(t.stuck, verdict('still-stuck')));
+    parts.push(row);
+  }
+  if (item.feedback === 'still-stuck' && item.status === 'open') parts.push(paragraph(t.reopened, 'meta'));
+  box.replaceChildren(...parts);
+}
+
+let pollTimer;
+function schedulePoll() {
+  clearTimeout(pollTimer);
+  pollTimer = setTimeout(poll, Number(document.body.dataset.pollMs || 5000));
+}
+
+async function poll() {
+  try {
+    const res = await fetch('/api/escalations/mine', { signal: AbortSignal.timeout(10_000) });
+    if (res.status === 401) return location.assign('/signin');
+    const { items } = await res.json();
+    for (const item of items) {
+      const known = boxes.get(item.id) || [];
+      for (const box of known) if (box.dataset.status !== item.status || (item.answer && !box.querySelector('.superuser-answer'))) fillStatus(box, item);
+    }
+  } catch {
+    // Offline for a moment: the next poll catches up.
+  }
+  if ([...boxes.values()].flat().some((b) => b.dataset.status !== 'closed')) schedulePoll();
+}
+
+// After a reload, questions still with the super-users are shown again, so their answers arrive here.
+async function showMine() {
+  try {
+    const res = await fetch('/api/escalations/mine');
+    if (!res.ok) return;
+    const { items } = await res.json();
+    const waiting = items.filter((i) => i.status !== 'closed').reverse();
+    if (!waiting.length) return;
+    document.getElementById('welcome').hidden = true;
+    add('bot', paragraph(text[lang].yours, 'label'));
+    for (const item of waiting) {
+      add('me', paragraph(item.question));
+      add('bot', statusBox(item));
+    }
+  } catch {
+    // The chat works without the list.
+  }
 }
 
 form.addEventListener('submit', async (event) => {
@@ -176,3 +316,4 @@ toggle.addEventListener('click', () => {
 });
 
 applyLanguage();
+void showMine();
