@@ -110,13 +110,46 @@ describe('web chat in a headless browser (phone viewport)', () => {
     await noHorizontalScroll(article);
   });
 
-  it('escalates a question outside the knowledge base with the super-user offer and no citation', async () => {
+  it('hands a question outside the knowledge base to the super-users; their answer arrives in the chat, and the asker marks it solved', async () => {
     const page = await openChat();
+    // Poll quickly instead of every 5 s.
+    await page.evaluate(() => (document.body.dataset.pollMs = '200'));
     const answer = await ask(page, 'var hittar jag min lönespec?');
     expect(await answer.getAttribute('data-outcome')).toBe('escalated');
-    expect(await answer.locator('.offer').innerText()).toContain('Fråga en superanvändare');
     expect(await answer.locator('.citations').count()).toBe(0);
     expect(await answer.locator('a[href^="/kb/"]').count()).toBe(0);
+    const status = answer.locator('.status');
+    expect(await status.innerText()).toContain('Skickad till Go-live-ledningscentralen');
+    expect(await status.getAttribute('data-status')).toBe('open');
+
+    // A super-user, in another browser, claims and answers on the queue page.
+    const superuser = await browser.newContext({ viewport: PHONE, locale: 'sv-SE' });
+    const queue = await superuser.newPage();
+    queue.on('pageerror', (err) => pageErrors.push(err.message));
+    await queue.goto(`${baseUrl}/signin`);
+    await queue.locator('input[name=name]').fill('Sam Superanvändare');
+    await queue.locator('select[name=role]').selectOption('superuser');
+    await queue.locator('button[type=submit]').click();
+    await queue.waitForURL(`${baseUrl}/queue`);
+    const item = queue.locator('.question.open', { hasText: 'var hittar jag min lönespec?' });
+    expect(await item.locator('.age').innerText()).toMatch(/^\d+ min$/);
+    await item.locator('button[value=claim]').click();
+    await queue.waitForURL(`${baseUrl}/queue`);
+    await expect.poll(() => status.getAttribute('data-status')).toBe('claimed');
+    expect(await status.innerText()).toContain('Sam Superanvändare har tagit din fråga');
+    const claimed = queue.locator('.question.claimed', { hasText: 'var hittar jag min lönespec?' });
+    await claimed.locator('textarea[name=text]').fill('Lönespecen finns i **Heroma**, inte i Millennium.');
+    await claimed.locator('button[value=answer]').click();
+    await queue.waitForURL(`${baseUrl}/queue`);
+    await noHorizontalScroll(queue);
+    await superuser.close();
+
+    await expect.poll(() => status.getAttribute('data-status')).toBe('answered');
+    expect(await status.locator('.superuser-answer').innerText()).toContain('Lönespecen finns i Heroma');
+    expect(await status.locator('.superuser-answer strong').innerText()).toBe('Heroma');
+    await status.getByRole('button', { name: 'Löst, tack' }).click();
+    await expect.poll(() => status.getAttribute('data-status')).toBe('closed');
+    await noHorizontalScroll(page);
   });
 
   it('switches to English and answers an English question with a citation', async () => {

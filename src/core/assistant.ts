@@ -16,6 +16,8 @@ import type { Triage } from './triage/triage.ts';
 /** How long a first attempt may take before a redelivery is handled again; how long handled events are remembered. */
 const EVENT_LEASE_MS = 60_000;
 const EVENT_TTL_MS = 2 * 3600_000;
+/** Retrieval confidence from which the best articles' module and tags count for routing. */
+const ROUTE_BY_ARTICLES = 0.35;
 
 export interface Inbound {
   text: string;
@@ -143,8 +145,9 @@ export class Assistant {
     const triaged = triage(text);
     if (triaged.intent === 'safety') return this.handle(message);
     const lang = detectLanguage(text);
-    const ranked = this.o.retriever().lexical.query(text, 3).hits.map((h) => h.id);
-    const base: Reply = { outcome: 'escalated', answer: '', citations: [], ranked, confidence: 0, lang, triage: triaged, question: text, redacted: kinds, privacyNote: kinds.length ? messages[lang].redacted(kinds) : undefined };
+    const retrieval = await this.o.retriever().retrieve(text, AbortSignal.timeout(2000));
+    const ranked = retrieval.hits.slice(0, 5).map((h) => h.id);
+    const base: Reply = { outcome: 'escalated', answer: '', citations: [], ranked, confidence: retrieval.confidence, lang, triage: triaged, question: text, redacted: kinds, privacyNote: kinds.length ? messages[lang].redacted(kinds) : undefined };
     const reply = await this.escalate(base, message);
     const done = { ...reply, answer: reply.answer.trim() };
     for (const listener of this.replyListeners) listener(done, message.asker.platform);
@@ -155,7 +158,8 @@ export class Assistant {
   async escalate(reply: Reply, message: Inbound): Promise<Reply> {
     const desk = this.o.desk!;
     const retriever = this.o.retriever();
-    const best = reply.ranked.map((id) => retriever.articles.get(id)).filter((a) => a !== undefined);
+    // Articles found for a question the knowledge base barely covers say little about its topic; then only its words route it.
+    const best = reply.confidence >= ROUTE_BY_ARTICLES ? reply.ranked.map((id) => retriever.articles.get(id)).filter((a) => a !== undefined) : [];
     const m = messages[reply.lang];
     const route = desk.router.route(reply.question, best);
     try {
