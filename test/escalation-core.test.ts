@@ -193,6 +193,34 @@ describe('the state machine refuses invalid transitions with a reason', () => {
   });
 });
 
+describe('questions held while the store is down', () => {
+  it('are all stored once the store is back, also after a flush that failed half-way', async () => {
+    const lotsen = await testLotsen();
+    try {
+      const store = lotsen.store;
+      const list = store.listEscalations.bind(store);
+      store.listEscalations = async () => {
+        throw new Error('store down');
+      };
+      for (const text of ['Var hittar jag fönster knapp flik lista?', 'Var hittar jag kalender färg symbol tangent?']) {
+        expect((await lotsen.assistant.askSuperuser({ text, asker: staff, conversation: { platform: 'web', channel: 'u1' } })).escalation?.status).toBe('pending');
+      }
+      let calls = 0;
+      store.listEscalations = async (f) => {
+        if (++calls === 2) throw new Error('store down again');
+        return list(f);
+      };
+      await expect(lotsen.runWorkersOnce()).rejects.toThrow('store down again');
+      store.listEscalations = list;
+      await lotsen.runWorkersOnce();
+      const stored = await store.listEscalations({ kind: 'question' });
+      expect(stored.map((e) => e.text).sort()).toEqual(['Var hittar jag fönster knapp flik lista?', 'Var hittar jag kalender färg symbol tangent?']);
+    } finally {
+      await lotsen.close();
+    }
+  });
+});
+
 describe('inbound dedupe', () => {
   it('handles a platform event once, but again when the first attempt died before finishing', async () => {
     const lotsen = await testLotsen();

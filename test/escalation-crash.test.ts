@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { redact } from '../src/core/privacy/redact.ts';
 import { triage } from '../src/core/triage/classify.ts';
 import { root, sampleKb } from './helpers.ts';
-import { freePort, startRedis, type TestRedis } from './support/redis-server.ts';
+import { freePort, startRedis, type RedisOptions, type TestRedis } from './support/redis-server.ts';
 
 /**
  * Issue: "kill -9 the server while 200 escalations are being created and claimed; after restart all
@@ -28,6 +28,8 @@ const CONCURRENCY = 20;
 const KILL_AFTER_ACKED_CREATES = 80;
 const REQUEST_TIMEOUT_MS = 10_000;
 
+// The harness below (questions, processes, HTTP helpers) is the same in escalation-crash,
+// claim-race and redis-outage.test.ts, so that each file stands alone.
 // ---------------------------------------------------------------------------------------------
 // Distinct questions: 4–6 words from a large neutral vocabulary and a unique letter token, so that
 // no two overlap enough to be linked (Jaccard ≥ 0.6), none reads as a safety report and redaction
@@ -73,10 +75,10 @@ function makeQuestions(count: number, tag: string): string[] {
 // Processes: every server and Redis started here is killed after each test, and when this process exits.
 // ---------------------------------------------------------------------------------------------
 const SECRETS = {
-  LOTSEN_STAFF_TOKEN: `crash-staff-${randomBytes(12).toString('hex')}`,
-  LOTSEN_SUPERUSER_TOKEN: `crash-superuser-${randomBytes(12).toString('hex')}`,
-  LOTSEN_ADMIN_TOKEN: `crash-admin-${randomBytes(12).toString('hex')}`,
-  LOTSEN_SESSION_SECRET: `crash-session-${randomBytes(16).toString('hex')}`,
+  LOTSEN_STAFF_TOKEN: `test-staff-${randomBytes(12).toString('hex')}`,
+  LOTSEN_SUPERUSER_TOKEN: `test-superuser-${randomBytes(12).toString('hex')}`,
+  LOTSEN_ADMIN_TOKEN: `test-admin-${randomBytes(12).toString('hex')}`,
+  LOTSEN_SESSION_SECRET: `test-session-${randomBytes(16).toString('hex')}`,
 };
 
 const live = new Set<ChildProcess>();
@@ -136,12 +138,12 @@ async function startServer(env: Record<string, string>): Promise<Server> {
   }
 }
 
-/** A Redis of our own even when REDIS_URL points at a shared one: these tests kill and restart it. */
-async function privateRedis(): Promise<TestRedis> {
+/** A Redis of our own even when REDIS_URL points at a shared one: the servers use the default key prefix, and the crash and outage tests kill it. */
+async function privateRedis(options: RedisOptions): Promise<TestRedis> {
   const saved = process.env.REDIS_URL;
   delete process.env.REDIS_URL;
   try {
-    return await startRedis({ aof: true });
+    return await startRedis(options);
   } finally {
     if (saved !== undefined) process.env.REDIS_URL = saved;
   }
@@ -242,7 +244,7 @@ describe('kill -9 of the server while 200 escalations are created and claimed', 
     const env: Record<string, string> = { LOTSEN_DATA_DIR: dataDir };
     let redis: TestRedis | undefined;
     if (variant.store === 'redis') {
-      redis = await privateRedis();
+      redis = await privateRedis({ aof: true });
       cleanups.push(() => redis!.stop());
       env.REDIS_URL = redis.url;
     }

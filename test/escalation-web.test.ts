@@ -142,6 +142,9 @@ describe('escalation on the web', () => {
     const one = await (await send()).json();
     const two = await (await send()).json();
     expect(two.escalationId).toBe(one.escalationId);
+    // The retry is told the same as the first time, not "someone else already asked".
+    expect(two.escalation.linked).toBe(false);
+    expect(two.answer).toBe(one.answer);
     expect((await mine('Olle Other')).filter((e) => e.id === one.escalationId)).toHaveLength(1);
   });
 

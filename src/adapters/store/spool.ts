@@ -41,8 +41,9 @@ export class EscalationSpool {
     }
   }
 
+  /** Files waiting, also one a flush claimed but did not finish (the store went away again, or a crash). */
   pending(): boolean {
-    return readdirSync(this.dir).some((f) => f.endsWith('.jsonl'));
+    return readdirSync(this.dir).some((f) => f.endsWith('.jsonl') || f.endsWith('.flushing'));
   }
 
   /** Hands every spooled entry to `store` in order; a file is removed only when all of it was stored. */
@@ -57,7 +58,16 @@ export class EscalationSpool {
       }
       const lines = readFileSync(claimed, 'utf8').split('\n').filter((l) => l.trim());
       for (const line of lines) {
-        await store(JSON.parse(line) as SpooledEscalation);
+        let entry: SpooledEscalation;
+        try {
+          entry = JSON.parse(line) as SpooledEscalation;
+        } catch {
+          // A line torn by a crash mid-write was never acknowledged to anyone; kept aside for a person to look at.
+          appendFileSync(join(this.dir, 'unreadable.txt'), line + '\n');
+          continue;
+        }
+        // Stops at the first failure; the file stays claimed and the next flush starts it again (ids make repeats harmless).
+        await store(entry);
         flushed++;
       }
       rmSync(claimed, { force: true });

@@ -51,7 +51,10 @@ export function createWebApp(lotsen: Lotsen): Hono<Env> {
     await auth.startSession(c, result);
     // Super-users' names are kept so that a question can be handed over to them by name.
     const superuser = result.role === 'superuser' || result.role === 'admin';
-    await lotsen.store.appendAudit({ actor: `web:${result.userId}`, role: result.role, action: 'session.sign-in', subject: superuser ? 'superusers' : `web:${result.userId}`, detail: superuser ? { name: result.displayName } : undefined }, now());
+    // Staff must be able to sign in and get answers while the shared store is away; the sign-in is then only logged.
+    await lotsen.store
+      .appendAudit({ actor: `web:${result.userId}`, role: result.role, action: 'session.sign-in', subject: superuser ? 'superusers' : `web:${result.userId}`, detail: superuser ? { name: result.displayName } : undefined }, now())
+      .catch((err: unknown) => lotsen.log.warn({ role: result.role, err: err instanceof Error ? err.message : String(err) }, 'sign-in not audited: store unavailable'));
     return c.redirect(result.role === 'staff' ? '/' : result.role === 'manager' ? '/safety' : '/queue', 303);
   });
 

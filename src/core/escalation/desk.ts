@@ -102,8 +102,9 @@ export class EscalationDesk {
       .filter((m) => m.s >= LINK_SIMILARITY)
       .sort((a, b) => b.s - a.s)[0]?.e;
     if (match) {
-      // The same person asking again is not a second asker.
-      if (askerKey(match.asker) === askerKey(asker) || (match.linked ?? []).some((l) => askerKey(l.asker) === askerKey(asker))) return { escalation: match, linked: true };
+      // The same person asking again (or a client retrying) is not a second asker.
+      if (askerKey(match.asker) === askerKey(asker)) return { escalation: match, linked: false };
+      if ((match.linked ?? []).some((l) => askerKey(l.asker) === askerKey(asker))) return { escalation: match, linked: true };
       const result = await this.act(match.id, { type: 'link', linked: { asker, conversation: input.conversation, text: input.text, at: now.toISOString() } }, { id: askerKey(asker), name: asker.displayName ?? asker.userId, role: input.asker.role });
       if (result.ok) return { escalation: result.escalation, linked: true };
     }
