@@ -99,6 +99,8 @@ export async function createLotsen(config: Config, log: Logger): Promise<Lotsen>
     log,
     onDelivered: (m) => metrics.outboundDelivered.inc({ channel: m.channel }),
     onRetry: (m) => metrics.outboundRetries.inc({ channel: m.channel }),
+    // Set aside, not silently dropped: the audit log keeps where it was going and why it was refused.
+    onDead: (m, error) => store.appendAudit({ actor: 'lotsen', role: 'system', action: 'outbound.dead', subject: m.id, detail: { channel: m.channel, key: m.key, error } }, new Date()),
   });
   const drafts = new DraftWriter(join(config.kbDir, 'drafts'));
   const assistant = new Assistant({
@@ -164,11 +166,13 @@ export async function createLotsen(config: Config, log: Logger): Promise<Lotsen>
     startWorkers() {
       outbox.start(Math.min(250, config.timerIntervalMs));
       const loop = async () => {
-        try {
-          await flushSpool();
-          await desk.tick();
-        } catch (err) {
-          log.warn({ err: err instanceof Error ? err.message : String(err) }, 'timers: store unavailable; will retry');
+        // Separately, so that a spool that cannot be flushed does not hold up the service-level timers.
+        for (const work of [flushSpool, () => desk.tick()]) {
+          try {
+            await work();
+          } catch (err) {
+            log.warn({ err: err instanceof Error ? err.message : String(err) }, 'background work: store unavailable; will retry');
+          }
         }
         if (!stopped) timers = setTimeout(loop, config.timerIntervalMs).unref();
       };

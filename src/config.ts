@@ -241,6 +241,8 @@ function loadRouting(file: string): Routing {
   if (!parsed.success) throw fail(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '));
   const routing = parsed.data;
   const ids = new Set(routing.destinations.map((d) => d.id));
+  const twice = [...routing.destinations.map((d) => d.id), ...routing.topics.map((t) => `topic ${t.id}`)].filter((id, i, all) => all.indexOf(id) !== i);
+  if (twice.length) throw fail(`${[...new Set(twice)].map((d) => `"${d}"`).join(', ')} defined twice`);
   const unknown = [routing.default, ...routing.destinations.flatMap((d) => (d.backup ? [d.backup] : [])), ...routing.topics.map((t) => t.destination)].filter((id) => !ids.has(id));
   if (unknown.length) throw fail(`unknown destination ${[...new Set(unknown)].map((u) => `"${u}"`).join(', ')}`);
   return routing;

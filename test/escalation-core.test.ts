@@ -158,6 +158,69 @@ describe('service levels, relay and outbox', () => {
   });
 });
 
+describe('outbox and relay details', () => {
+  it('sets aside a message the receiver refuses for good, so later ones to the same place still go', async () => {
+    const hook = await fakeHook();
+    const store = new SqliteStore(join(await tempDir(), 'lotsen.db'));
+    try {
+      let clock = minutes(0);
+      const dead: string[] = [];
+      const outbox = new OutboxWorker({ store, senders: [new WebhookSender(() => `${hook.base}/x`)], log: silentLogger, now: () => clock, onDead: async (m) => void dead.push(m.id) });
+      const first = await store.enqueueOutbound({ key: 'webhook:x', channel: 'webhook', payload: { destination: 'x', text: 'one' } }, clock);
+      await store.enqueueOutbound({ key: 'webhook:x', channel: 'webhook', payload: { destination: 'x', text: 'two' } }, clock);
+      hook.setReply(() => ({ status: 400 }));
+      for (let i = 0; i < 3; i++) {
+        await outbox.drain();
+        clock = new Date(clock.getTime() + 3_600_000);
+      }
+      expect(dead).toEqual([first.id]);
+      hook.setReply(() => ({ status: 200 }));
+      await outbox.drain();
+      expect(hook.received.map((r) => r.body.text)).toEqual(['two']);
+    } finally {
+      await store.close();
+      await hook.close();
+    }
+  });
+
+  it('quotes each linked asker their own words when the answer goes out on a chat platform', async () => {
+    const store = new SqliteStore(join(await tempDir(), 'lotsen.db'));
+    try {
+      const router = new Router(routingFor('http://127.0.0.1:9'));
+      const desk = new EscalationDesk({ store, router, serviceLevels: SL, log: silentLogger, now: () => minutes(0) });
+      desk.onChange(outboxRelay(store, router));
+      const slackAsker = (id: string) => ({ platform: 'slack' as const, userId: id, role: 'staff' as const });
+      const a = await desk.escalate({ text: 'Etikettskrivaren skriver tomma etiketter efter tonerbyte idag', lang: 'sv', asker: slackAsker('UA'), conversation: { platform: 'slack', channel: 'DA' }, best: [] });
+      const b = await desk.escalate({ text: 'Etikettskrivaren skriver tomma etiketter efter tonerbyte', lang: 'sv', asker: slackAsker('UB'), conversation: { platform: 'slack', channel: 'DB' }, best: [] });
+      expect(b).toMatchObject({ linked: true, escalation: { id: a.escalation.id } });
+      await desk.act(a.escalation.id, { type: 'claim' }, anna);
+      await desk.act(a.escalation.id, { type: 'answer', text: 'Byt rulle.' }, anna);
+      const sent = (await store.leaseOutbound(minutes(1), 1000, 50)).filter((m) => m.payload.kind === 'answer');
+      expect(Object.fromEntries(sent.map((m) => [m.key, m.payload.question]))).toEqual({
+        'slack:DA': 'Etikettskrivaren skriver tomma etiketter efter tonerbyte idag',
+        'slack:DB': 'Etikettskrivaren skriver tomma etiketter efter tonerbyte',
+      });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('"ask a super-user" counts against the rate limit like a question', async () => {
+    const lotsen = await testLotsen({ LOTSEN_RATE_USER_PER_MIN: '2' });
+    try {
+      const ask = (text: string) => lotsen.assistant.askSuperuser({ text, asker: staff, conversation: { platform: 'web', channel: 'u1' } });
+      expect((await ask('Var ändrar jag min signatur i brev?')).outcome).toBe('escalated');
+      expect((await ask('Hur byter jag språk på menyerna?')).outcome).toBe('escalated');
+      const third = await ask('Kan jag få mörkt tema i PowerChart?');
+      expect(third).toMatchObject({ outcome: 'limited' });
+      expect(third.retryAfterS).toBeGreaterThan(0);
+      expect(await lotsen.store.listEscalations({ kind: 'question' })).toHaveLength(2);
+    } finally {
+      await lotsen.close();
+    }
+  });
+});
+
 describe('the state machine refuses invalid transitions with a reason', () => {
   const base: Escalation = {
     id: 'e1', kind: 'question', severity: 'S4', status: 'open', version: 3, text: 'q', lang: 'sv',

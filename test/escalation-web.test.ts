@@ -64,7 +64,7 @@ describe('escalation on the web', () => {
     // Only the claimer answers; a refused act changes nothing.
     const before = await lotsen.store.getEscalation(id);
     const notOwner = await post(loser, `/api/escalations/${id}/answer`, { text: 'Gissning' });
-    expect(notOwner.status).toBe(409);
+    expect(notOwner.status).toBe(403);
     expect((await notOwner.json()).reason).toBe('not-owner');
     expect((await lotsen.store.getEscalation(id))!.version).toBe(before!.version);
 
@@ -77,7 +77,10 @@ describe('escalation on the web', () => {
     expect(answered.answer!.text).not.toContain('070-123');
 
     // "Still stuck" re-opens it; "solved" after the next answer closes it.
-    expect((await post('Olle Other', `/api/escalations/${id}/feedback`, { verdict: 'solved' })).status).toBe(409);
+    // Someone else may not close it, nor learn who has it.
+    const stranger = await post('Olle Other', `/api/escalations/${id}/feedback`, { verdict: 'solved' });
+    expect(stranger.status).toBe(403);
+    expect((await stranger.json()).owner).toBeNull();
     expect((await (await post('Stina Staff', `/api/escalations/${id}/feedback`, { verdict: 'still-stuck' })).json()).item.status).toBe('open');
     await post(loser, `/api/escalations/${id}/claim`, {});
     await post(loser, `/api/escalations/${id}/answer`, { text: 'Bakgrunden styrs centralt av IT; den går inte att ändra.' });
@@ -148,8 +151,30 @@ describe('escalation on the web', () => {
     expect((await mine('Olle Other')).filter((e) => e.id === one.escalationId)).toHaveLength(1);
   });
 
+  it('keeps safety items out of the question queue; a solved question can still become a draft, once', async () => {
+    const safety = await (await post('Stina Staff', '/api/ask', { question: 'Ordet "inte" försvann ur min anteckning efter att jag signerade' })).json();
+    expect(safety.outcome).toBe('safety');
+    for (const action of ['claim', 'answer', 'draft']) expect((await post('Anna Super', `/api/escalations/${safety.escalationId}/${action}`, { text: 'x' })).status).toBe(404);
+    expect((await post('Stina Staff', `/api/escalations/${safety.escalationId}/feedback`, { verdict: 'solved' })).status).toBe(404);
+    expect((await lotsen.store.getEscalation(safety.escalationId))!.status).toBe('open');
+
+    const asked = await (await post('Olle Other', '/api/escalations', { question: 'Hur byter jag standardvy i Ambulatory Organizer till veckovy?' })).json();
+    const id = asked.escalationId as string;
+    await post('Anna Super', `/api/escalations/${id}/claim`, {});
+    await post('Anna Super', `/api/escalations/${id}/answer`, { text: 'Välj **Week** i vyväljaren.' });
+    await post('Olle Other', `/api/escalations/${id}/feedback`, { verdict: 'solved' });
+    expect((await post('Anna Super', `/api/escalations/${id}/draft`, {})).status).toBe(200);
+    // A second save is refused before any file is written.
+    const before = lotsen.drafts.list().length;
+    expect((await post('Bo Super', `/api/escalations/${id}/draft`, {})).status).toBe(400);
+    expect(lotsen.drafts.list()).toHaveLength(before);
+    expect(lotsen.drafts.list().filter((d) => d.source === id)).toHaveLength(1);
+  });
+
   it('refuses bad requests clearly and changes nothing', async () => {
     expect((await post('Anna Super', '/api/escalations/nope/claim', {})).status).toBe(404);
+    // Not an id of ours: never used as a store key.
+    expect((await post('Anna Super', '/api/escalations/idx:question:open/claim', {})).status).toBe(404);
     expect((await post('Anna Super', '/api/escalations/x/explode', {})).status).toBe(404);
     expect((await post('Stina Staff', '/api/escalations', { question: '' })).status).toBe(400);
     expect((await post('Stina Staff', '/api/escalations/x/feedback', { verdict: 'maybe' })).status).toBe(400);

@@ -145,6 +145,12 @@ export class Assistant {
     const triaged = triage(text);
     if (triaged.intent === 'safety') return this.handle(message);
     const lang = detectLanguage(text);
+    // Each one reaches people (and webhooks), so it counts against the same limits as a question.
+    const limit = this.o.limiter ? await this.o.limiter.consume(`${message.asker.platform}:${message.asker.userId}`) : ({ ok: true } as const);
+    if (!limit.ok) {
+      const answer = limit.scope === 'user' ? messages[lang].tooMany(limit.retryAfterS) : messages[lang].busy;
+      return { outcome: 'limited', answer, citations: [], ranked: [], confidence: 0, lang, triage: triaged, question: text, redacted: kinds, retryAfterS: limit.retryAfterS };
+    }
     const retrieval = await this.o.retriever().retrieve(text, AbortSignal.timeout(2000));
     const ranked = retrieval.hits.slice(0, 5).map((h) => h.id);
     const base: Reply = { outcome: 'escalated', answer: '', citations: [], ranked, confidence: retrieval.confidence, lang, triage: triaged, question: text, redacted: kinds, privacyNote: kinds.length ? messages[lang].redacted(kinds) : undefined };

@@ -1,4 +1,4 @@
-import { appendFileSync, closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { appendFileSync, closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { NewEscalation } from '../../core/store/store.ts';
@@ -32,9 +32,10 @@ export class EscalationSpool {
   }
 
   add(entry: SpooledEscalation): void {
-    appendFileSync(this.file, JSON.stringify(entry) + '\n');
-    const fd = openSync(this.file, 'r');
+    // One descriptor for write and fsync: a flush may rename the file between two opens.
+    const fd = openSync(this.file, 'a');
     try {
+      writeSync(fd, JSON.stringify(entry) + '\n');
       fsyncSync(fd);
     } finally {
       closeSync(fd);

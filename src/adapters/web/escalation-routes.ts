@@ -2,7 +2,7 @@ import type { Context, Hono } from 'hono';
 import { z } from 'zod';
 import type { Lotsen } from '../../app.ts';
 import type { Action, Identity } from '../../core/identity/roles.ts';
-import type { Actor, Command } from '../../core/escalation/lifecycle.ts';
+import { apply, type Actor, type Command, type Refusal } from '../../core/escalation/lifecycle.ts';
 import type { ActResult } from '../../core/escalation/desk.ts';
 import type { Escalation, Person } from '../../core/store/store.ts';
 import { limit, readJson, type Env } from './http.ts';
@@ -15,6 +15,7 @@ const feedbackSchema = z.object({ verdict: z.enum(['solved', 'still-stuck']) });
 const answerSchema = z.object({ text: z.string().trim().min(1).max(4000) });
 const noteSchema = z.object({ note: z.string().trim().max(2000).optional() });
 const reassignSchema = z.object({ to: z.string().trim().min(1).max(200) });
+const ESCALATION_ID = /^[0-9a-z]{6,40}$/;
 const ACTIONS = ['claim', 'release', 'answer', 'close', 'reassign', 'draft'] as const;
 type QueueAction = (typeof ACTIONS)[number];
 
@@ -48,6 +49,8 @@ export function registerEscalationRoutes(
   h: { allowed: (c: Context<Env>, action: Action) => boolean; forbidden: (c: Context<Env>) => Response },
 ): void {
   const now = () => new Date();
+  // Ids are ours (time in base 36 and random hex); anything else is no question, and never a store key.
+  const isQuestion = async (id: string) => ESCALATION_ID.test(id) && (await lotsen.store.getEscalation(id))?.kind === 'question';
 
   // Staff
   app.get('/api/escalations/mine', async (c) => {
@@ -64,15 +67,18 @@ export function registerEscalationRoutes(
     // A client that lost the response sends the same Idempotency-Key again and gets the same question back, not a second one.
     const key = c.req.header('idempotency-key')?.trim().slice(0, 100);
     const reply = await lotsen.assistant.askSuperuser({ text: parsed.data.question, asker: who, conversation: { platform: 'web', channel: who.userId }, eventId: key ? `web:${who.userId}:${key}` : undefined });
-    return c.json({ ...reply, answerHtml: renderMarkdown(reply.answer) });
+    const body = { ...reply, answerHtml: renderMarkdown(reply.answer) };
+    if (reply.outcome === 'limited') return c.json(body, 429, { 'retry-after': String(reply.retryAfterS ?? 60) });
+    return c.json(body);
   });
   app.post('/api/escalations/:id/feedback', limit(1024), async (c) => {
     const json = await readJson(c);
     if (!json.ok) return json.response;
     const parsed = feedbackSchema.safeParse(json.body);
     if (!parsed.success) return c.json({ error: 'verdict is "solved" or "still-stuck".' }, 400);
+    if (!(await isQuestion(c.req.param('id')))) return c.json({ error: 'There is no such question.' }, 404);
     const result = await lotsen.desk.act(c.req.param('id'), { type: parsed.data.verdict }, actorOf(c.get('who')));
-    return respond(c, result, (e) => forAsker(e, c.get('who'), lotsen));
+    return respond(c, result, (e) => forAsker(e, c.get('who'), lotsen), false);
   });
 
   // Super-users
@@ -82,7 +88,7 @@ export function registerEscalationRoutes(
     for (const e of events) if (!seen.has(e.actor) && typeof e.detail?.name === 'string') seen.set(e.actor, { id: e.actor, name: e.detail.name });
     return [...seen.values()];
   };
-  const command = async (action: QueueAction, body: unknown, escalationId: string): Promise<Command | string> => {
+  const command = async (action: QueueAction, body: unknown, escalationId: string, actor: Actor): Promise<Command | string> => {
     switch (action) {
       case 'claim':
       case 'release':
@@ -105,6 +111,9 @@ export function registerEscalationRoutes(
       case 'draft': {
         const e = await lotsen.store.getEscalation(escalationId);
         if (!e?.answer) return 'Answer the question before saving it as a draft.';
+        // Decide first, write the file only when the act will be allowed.
+        const check = apply(e, { type: 'draft', articleId: 'check' }, actor, lotsen.config.serviceLevels, now());
+        if (!check.ok) return check.message;
         try {
           return { type: 'draft', articleId: lotsen.drafts.save(e).id };
         } catch (err) {
@@ -117,7 +126,9 @@ export function registerEscalationRoutes(
     if (!(ACTIONS as readonly string[]).includes(action)) return { ok: false, status: 404, message: 'No such action.' };
     if (!h.allowed(c, 'claim')) return { ok: false, status: 403, message: 'Only super-users work the queue.' };
     const id = c.req.param('id')!;
-    const cmd = await command(action as QueueAction, body, id);
+    // Safety items have their own page, audit and rules; the question queue never touches them.
+    if (!(await isQuestion(id))) return { ok: false, status: 404, message: 'There is no such question.' };
+    const cmd = await command(action as QueueAction, body, id, actorOf(c.get('who')));
     if (typeof cmd === 'string') return { ok: false, status: 400, message: cmd };
     const result = await lotsen.desk.act(id, cmd, actorOf(c.get('who')));
     if (result.ok && cmd.type === 'draft') await lotsen.store.appendAudit({ actor: actorOf(c.get('who')).id, role: c.get('who').role, action: 'knowledge.draft', subject: cmd.articleId, detail: { escalation: id } }, now());
@@ -132,7 +143,7 @@ export function registerEscalationRoutes(
     const json = await readJson(c);
     if (!json.ok) return json.response;
     const result = await perform(c, c.req.param('action'), json.body);
-    return respond(c, result, (e) => e);
+    return respond(c, result, (e) => e, true);
   });
   app.get('/queue', async (c) => {
     if (!h.allowed(c, 'claim')) return c.redirect('/', 303);
@@ -171,9 +182,13 @@ export function registerEscalationRoutes(
   });
 }
 
-function respond<T>(c: Context<Env>, result: ActResult | { ok: false; status: 400 | 403 | 404; message: string }, view: (e: Escalation) => T): Response {
+const STATUS_OF: Partial<Record<Refusal | 'not-found', 400 | 403 | 404>> = { 'not-found': 404, 'not-owner': 403, 'not-asker': 403, empty: 400, 'note-required': 400 };
+
+/** A refusal's status: 404 unknown, 403 not yours, 400 incomplete, 409 the state does not allow it. */
+function respond<T>(c: Context<Env>, result: ActResult | { ok: false; status: 400 | 403 | 404; message: string }, view: (e: Escalation) => T, showOwner: boolean): Response {
   if (result.ok) return c.json({ item: view(result.escalation) });
-  const status = 'status' in result ? result.status : result.reason === 'not-found' ? 404 : 409;
-  const owner = 'escalation' in result ? (result.escalation?.owner?.name ?? null) : null;
+  const status = 'status' in result ? result.status : (STATUS_OF[result.reason] ?? 409);
+  // Only super-users learn who has a question.
+  const owner = showOwner && 'escalation' in result ? (result.escalation?.owner?.name ?? null) : null;
   return c.json({ error: result.message, reason: 'reason' in result ? result.reason : undefined, owner }, status);
 }

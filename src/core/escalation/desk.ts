@@ -107,6 +107,8 @@ export class EscalationDesk {
       if ((match.linked ?? []).some((l) => askerKey(l.asker) === askerKey(asker))) return { escalation: match, linked: true };
       const result = await this.act(match.id, { type: 'link', linked: { asker, conversation: input.conversation, text: input.text, at: now.toISOString() } }, { id: askerKey(asker), name: asker.displayName ?? asker.userId, role: input.asker.role });
       if (result.ok) return { escalation: result.escalation, linked: true };
+      // A concurrent delivery of the same question linked this asker first.
+      if (result.reason === 'same-owner' && result.escalation) return { escalation: result.escalation, linked: true };
     }
     const { escalation, created } = await this.o.store.createEscalation(
       {

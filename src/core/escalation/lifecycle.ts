@@ -67,7 +67,8 @@ export function apply(current: Escalation, command: Command, actor: Actor, sl: S
   };
   const status: EscalationStatus = current.status;
   const ownerName = current.owner?.name ?? 'someone';
-  if (status === 'closed' && command.type !== 'still-stuck') return refuse('closed', 'This question is already closed.');
+  // A solved question is the best source of a knowledge-base draft, so that stays possible.
+  if (status === 'closed' && command.type !== 'still-stuck' && command.type !== 'draft') return refuse('closed', 'This question is already closed.');
 
   switch (command.type) {
     case 'claim':
@@ -121,6 +122,8 @@ export function apply(current: Escalation, command: Command, actor: Actor, sl: S
     }
     case 'draft':
       if (!current.answer) return refuse('not-answered', 'Answer the question before saving it as a draft.');
+      if (current.kind === 'safety') return refuse('closed', 'Safety items do not become knowledge-base articles.');
+      if (current.draftId) return refuse('same-owner', `It is already saved as ${current.draftId}.`);
       return to({ draftId: command.articleId }, 'draft', { article: command.articleId });
     case 'remind':
     case 'reescalate':

@@ -38,14 +38,15 @@ export function outboxRelay(store: Store, router: Router) {
       }
     }
     if (event.type === 'answer' && e.answer) {
-      const recipients = [{ asker: e.asker, conversation: e.conversation }, ...(e.linked ?? [])];
+      // Each asker is quoted their own wording, never another asker's.
+      const recipients = [{ asker: e.asker, conversation: e.conversation, text: e.text }, ...(e.linked ?? [])];
       for (const r of recipients) {
         if (r.conversation.platform === 'web' || r.conversation.platform === 'cli') continue;
         await store.enqueueOutbound(
           {
             key: `${r.conversation.platform}:${r.conversation.channel}`,
             channel: r.conversation.platform,
-            payload: { kind: 'answer', escalationId: e.id, conversation: r.conversation, lang: e.lang, question: e.text, answer: e.answer.text, by: e.answer.by.name },
+            payload: { kind: 'answer', escalationId: e.id, conversation: r.conversation, lang: e.lang, question: r.text, answer: e.answer.text, by: e.answer.by.name },
           },
           now,
         );

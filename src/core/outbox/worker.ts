@@ -39,6 +39,10 @@ export interface OutboxWorkerOptions {
   maxBackoffMs?: number;
   onDelivered?: (message: OutboundMessage) => void;
   onRetry?: (message: OutboundMessage, error: string) => void;
+  /** A message the receiver refuses for good (e.g. 400, 404): taken out so later ones can go, and recorded here. */
+  onDead?: (message: OutboundMessage, error: string) => Promise<void>;
+  /** Attempts after which a permanently refused message is given up. */
+  maxPermanentAttempts?: number;
 }
 
 /**
@@ -112,8 +116,14 @@ export class OutboxWorker {
       const backoff = Math.min(this.o.maxBackoffMs, this.o.baseBackoffMs * 2 ** Math.min(attempts - 1, 20));
       // Jitter spreads retries from many instances; Retry-After is a floor, never shortened.
       const delay = Math.max(e.retryAfterMs ?? 0, backoff * (0.75 + Math.random() * 0.5));
-      // A permanent refusal still waits in the outbox for a person (or a fixed configuration) at the slowest pace.
-      const wait = e.permanent ? this.o.maxBackoffMs : delay;
+      // Refused for good, again and again: it would hold up every later message to this conversation.
+      if (e.permanent && attempts >= (this.o.maxPermanentAttempts ?? 3)) {
+        this.o.log.error({ outbound: message.id, channel: message.channel, attempts, error: e.message.slice(0, 200) }, 'outbound message refused for good; set aside');
+        await this.o.onDead?.(message, e.message.slice(0, 500));
+        await this.o.store.completeOutbound(message.id, this.now());
+        return;
+      }
+      const wait = e.permanent ? Math.min(this.o.maxBackoffMs, delay * 4) : delay;
       this.o.log.warn({ outbound: message.id, channel: message.channel, attempts, retryInMs: Math.round(wait), error: e.message.slice(0, 200) }, 'outbound delivery failed');
       this.o.onRetry?.(message, e.message);
       await this.o.store.rescheduleOutbound(message.id, new Date(this.now().getTime() + wait), attempts, e.message.slice(0, 500));

@@ -46,8 +46,9 @@ export class SafetyDesk {
   private readonly o: SafetyDeskOptions;
   private readonly now: () => Date;
   private readonly pending = new Map<string, NodeJS.Timeout>();
-  /** Held items (by sourceEventId) whose alert went out while the store was down. */
+  /** Held items (by sourceEventId) whose alert went out while the store was down, and the ids they were stored as. */
   private readonly heldNotified = new Set<string>();
+  private readonly heldStoredAs = new Map<string, string>();
   private closed = false;
 
   constructor(options: SafetyDeskOptions) {
@@ -76,10 +77,15 @@ export class SafetyDesk {
       if (!this.o.hold) throw err;
       // The store is down: the alert still goes out now, and the item is stored when the store is back.
       const sourceEventId = input.sourceEventId ?? `safety:${now.getTime().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
-      this.o.hold({ ...item, sourceEventId });
       const provisional: Escalation = { ...item, id: sourceEventId, status: 'open', version: 0, createdAt: now.toISOString() };
-      this.o.log.error({ err: err instanceof Error ? err.message : String(err) }, 'store unavailable; safety item held locally and alerted');
+      // The alert first: it must go out even if the local disk refuses the held copy too.
       void this.deliver(provisional, 0, true);
+      try {
+        this.o.hold({ ...item, sourceEventId });
+      } catch (holdErr) {
+        this.o.log.error({ err: holdErr instanceof Error ? holdErr.message : String(holdErr) }, 'safety item could not be held locally; the alert is still being sent');
+      }
+      this.o.log.error({ err: err instanceof Error ? err.message : String(err) }, 'store unavailable; safety item held locally and alerted');
       return { escalation: provisional, ...this.guidance(provisional, retriever) };
     }
     const { escalation, created } = stored;
@@ -98,7 +104,10 @@ export class SafetyDesk {
   /** A held item has been stored as `stored`: marks it notified if its alert already went out. */
   async stored(sourceEventId: string, stored: Escalation): Promise<void> {
     if (this.heldNotified.delete(sourceEventId)) await this.o.store.markNotified(stored.id, this.now());
-    else if (!stored.notifiedAt && !this.pending.has(sourceEventId)) void this.deliver(stored, 0);
+    // Its alert is still being retried here: that delivery marks the stored item.
+    else if (this.pending.has(sourceEventId)) this.heldStoredAs.set(sourceEventId, stored.id);
+    // Held by another instance (or before a restart): alerted again rather than maybe not at all.
+    else if (!stored.notifiedAt) void this.deliver(stored, 0);
   }
 
   stop(): void {
@@ -117,9 +126,10 @@ export class SafetyDesk {
       // Stopped while sending: the next start sends again (at least once, never lost).
       if (this.closed) return;
       if (failed.length === 0) {
-        // A held item is marked when it is stored (see markHeldNotified).
-        if (provisional) this.heldNotified.add(item.id);
-        else await this.o.store.markNotified(item.id, this.now());
+        // A held item is marked when it is stored (see stored()); if it already was, mark the stored one now.
+        const storedId = provisional ? this.heldStoredAs.get(item.id) : item.id;
+        if (storedId) await this.o.store.markNotified(storedId, this.now());
+        else this.heldNotified.add(item.id);
         this.pending.delete(item.id);
         return;
       }
