@@ -123,7 +123,7 @@ async function startServer(env: Record<string, string>): Promise<{ base: string;
   const child = track(
     spawn(process.execPath, [join(root, 'bin/lotsen.js'), 'serve'], {
       cwd: root,
-      env: { ...inherited, ...TOKENS, PORT: String(port), HOST: '127.0.0.1', LOTSEN_KB_DIR: join(root, 'knowledge'), LOG_LEVEL: 'warn', LOTSEN_REQUIRE_SIGN_IN: 'true', ...env },
+      env: { ...inherited, ...TOKENS, PORT: String(port), HOST: '127.0.0.1', LOTSEN_KB_DIR: join(root, 'knowledge'), LOG_LEVEL: 'warn', LOTSEN_REQUIRE_SIGN_IN: 'true', LOTSEN_RATE_USER_PER_MIN: '10000', LOTSEN_RATE_GLOBAL_PER_SEC: '100000', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     }),
   );

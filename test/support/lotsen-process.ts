@@ -81,6 +81,9 @@ export interface Server {
 }
 
 /** `lotsen serve` with sign-in required; resolves when /healthz answers. The developer's own settings are not inherited. */
+/** These tests send hundreds of questions from a few users on purpose: rate limits are not what they measure. */
+const LOAD_LIMITS = { LOTSEN_RATE_USER_PER_MIN: '10000', LOTSEN_RATE_GLOBAL_PER_SEC: '100000' };
+
 export async function startServer(env: Record<string, string>): Promise<Server> {
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(LOTSEN_|OPENAI_|AZURE_OPENAI_|REDIS_URL$|PORT$|HOST$|LOG_LEVEL$)/.test(k)));
   for (let attempt = 1; ; attempt++) {
@@ -88,7 +91,7 @@ export async function startServer(env: Record<string, string>): Promise<Server> 
     const args = [join(root, 'bin/lotsen.js'), 'serve'];
     const child = spawn(setpriv ? 'setpriv' : process.execPath, setpriv ? ['--pdeathsig', 'KILL', '--', process.execPath, ...args] : args, {
       cwd: root,
-      env: { ...inherited, ...SECRETS, PORT: String(port), HOST: '127.0.0.1', LOTSEN_KB_DIR: sampleKb, LOG_LEVEL: 'warn', LOTSEN_REQUIRE_SIGN_IN: 'true', ...env },
+      env: { ...inherited, ...SECRETS, PORT: String(port), HOST: '127.0.0.1', LOTSEN_KB_DIR: sampleKb, LOG_LEVEL: 'warn', LOTSEN_REQUIRE_SIGN_IN: 'true', ...LOAD_LIMITS, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     live.add(child);
