@@ -20,6 +20,7 @@ import { LotsenMetrics } from './adapters/metrics/prometheus.ts';
 import { DraftWriter } from './adapters/kb/draft-writer.ts';
 import type { Article } from './core/kb/article.ts';
 import { triage } from './core/triage/classify.ts';
+import type { SlackAdapter } from './adapters/slack/adapter.ts';
 
 export interface Lotsen {
   config: Config;
@@ -33,6 +34,8 @@ export interface Lotsen {
   metrics: LotsenMetrics;
   assistant: Assistant;
   log: Logger;
+  /** The Slack adapter, when SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are set. */
+  slack?: SlackAdapter;
   /** Starts the service-level timers, the outbox and the flush of held escalations (serve only). */
   startWorkers(): void;
   /** One round of the background work, for tests and the CLI. */
@@ -151,7 +154,7 @@ export async function createLotsen(config: Config, log: Logger): Promise<Lotsen>
   };
   let timers: NodeJS.Timeout | undefined;
   let stopped = false;
-  return {
+  const lotsen: Lotsen = {
     config,
     knowledge,
     answerer,
@@ -177,6 +180,8 @@ export async function createLotsen(config: Config, log: Logger): Promise<Lotsen>
         if (!stopped) timers = setTimeout(loop, config.timerIntervalMs).unref();
       };
       timers = setTimeout(loop, 0).unref();
+      // --- Slack (issue 5): Socket Mode connects here; HTTP mode is served by the web server.
+      void lotsen.slack?.start().catch((err: unknown) => log.error({ err: err instanceof Error ? err.message : String(err) }, 'slack socket mode cannot connect'));
     },
     runWorkersOnce,
     watchKnowledge() {
@@ -194,10 +199,14 @@ export async function createLotsen(config: Config, log: Logger): Promise<Lotsen>
     async close() {
       stopped = true;
       clearTimeout(timers);
+      await lotsen.slack?.stop(); // --- Slack (issue 5)
       await outbox.stop();
       knowledge.close();
       safety.stop();
       await store.close();
     },
   };
+  // --- Slack (issue 5): Bolt takes a while to import, so it loads only when configured.
+  if (config.slack) lotsen.slack = await (await import('./adapters/slack/adapter.ts')).createSlackAdapter(lotsen, config.slack);
+  return lotsen;
 }

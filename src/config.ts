@@ -77,6 +77,14 @@ const schema = z.object({
   AZURE_OPENAI_API_VERSION: optionalString.default('2024-10-21'),
   AZURE_OPENAI_CHAT_DEPLOYMENT: optionalString,
   AZURE_OPENAI_EMBEDDING_DEPLOYMENT: optionalString,
+  // --- Slack (issue 5) ---
+  LOTSEN_PUBLIC_URL: url('LOTSEN_PUBLIC_URL').default('http://127.0.0.1:3000'),
+  SLACK_BOT_TOKEN: optionalString.refine((v) => v === undefined || /^xox[bp]-\S+$/.test(v), 'SLACK_BOT_TOKEN must be a bot token (xoxb-…)'),
+  SLACK_SIGNING_SECRET: optionalString.refine((v) => v === undefined || /^\S{16,}$/.test(v), 'SLACK_SIGNING_SECRET must be the app\'s signing secret (Basic Information → App Credentials)'),
+  SLACK_APP_TOKEN: optionalString.refine((v) => v === undefined || /^xapp-\S+$/.test(v), 'SLACK_APP_TOKEN must be an app-level token (xapp-…)'),
+  SLACK_API_URL: url('SLACK_API_URL'),
+  SLACK_SUPERUSER_CHANNEL: optionalString.refine((v) => v === undefined || /^[CG][A-Z0-9]+$/.test(v), 'SLACK_SUPERUSER_CHANNEL must be a channel id (C…), not a name'),
+  SLACK_MANAGERS_CHANNEL: optionalString.refine((v) => v === undefined || /^[CG][A-Z0-9]+$/.test(v), 'SLACK_MANAGERS_CHANNEL must be a channel id (C…), not a name'),
 });
 
 export interface ModelConfig {
@@ -117,6 +125,22 @@ export interface Config {
   modelTimeoutMs: number;
   logLevel: z.infer<typeof schema>['LOG_LEVEL'];
   model?: ModelConfig;
+  /** Where people reach this server (article links in chat messages); no trailing slash. */
+  publicUrl: string;
+  slack?: SlackConfig;
+}
+
+/** Slack is on when both the bot token and the signing secret are set. */
+export interface SlackConfig {
+  botToken: string;
+  signingSecret: string;
+  /** Socket Mode instead of the HTTP endpoint. */
+  appToken?: string;
+  /** The Web API base (tests point it at a fake on loopback). */
+  apiUrl?: string;
+  /** Super-user channel for topics whose destination names none. */
+  superuserChannel?: string;
+  managersChannel?: string;
 }
 
 export class ConfigError extends Error {
@@ -185,6 +209,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   // Later lines win, so an admin listed also as super-user is an admin.
   for (const [role, ids] of [['superuser', e.LOTSEN_SUPERUSERS], ['manager', e.LOTSEN_MANAGERS], ['admin', e.LOTSEN_ADMINS]] as const) for (const id of ids) users.set(id, role);
   for (const [role, ids] of [['superuser', e.LOTSEN_SUPERUSER_GROUPS], ['manager', e.LOTSEN_MANAGER_GROUPS], ['admin', e.LOTSEN_ADMIN_GROUPS]] as const) for (const id of ids) groups.set(id, role);
+  // --- Slack (issue 5) ---
+  let slack: SlackConfig | undefined;
+  if (e.SLACK_BOT_TOKEN || e.SLACK_SIGNING_SECRET) {
+    const missing = !e.SLACK_BOT_TOKEN ? 'SLACK_BOT_TOKEN' : !e.SLACK_SIGNING_SECRET ? 'SLACK_SIGNING_SECRET' : undefined;
+    if (missing) throw new ConfigError(`Invalid configuration:\n  ${missing}: required when ${missing === 'SLACK_BOT_TOKEN' ? 'SLACK_SIGNING_SECRET' : 'SLACK_BOT_TOKEN'} is set (Slack needs both)`);
+    slack = {
+      botToken: e.SLACK_BOT_TOKEN!,
+      signingSecret: e.SLACK_SIGNING_SECRET!,
+      appToken: e.SLACK_APP_TOKEN,
+      apiUrl: e.SLACK_API_URL,
+      superuserChannel: e.SLACK_SUPERUSER_CHANNEL,
+      managersChannel: e.SLACK_MANAGERS_CHANNEL,
+    };
+  } else if (e.SLACK_APP_TOKEN) {
+    throw new ConfigError('Invalid configuration:\n  SLACK_APP_TOKEN: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET too (Socket Mode needs all three)');
+  }
+  // --- end Slack ---
   if (e.LOTSEN_SLA_REESCALATE_MIN < e.LOTSEN_SLA_REMIND_MIN) {
     throw new ConfigError('Invalid configuration:\n  LOTSEN_SLA_REESCALATE_MIN: must not be shorter than LOTSEN_SLA_REMIND_MIN');
   }
@@ -207,6 +248,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     modelTimeoutMs: e.LOTSEN_MODEL_TIMEOUT_MS,
     logLevel: e.LOG_LEVEL,
     model,
+    publicUrl: e.LOTSEN_PUBLIC_URL.replace(/\/+$/, ''),
+    slack,
   };
 }
 

@@ -58,6 +58,10 @@ export function createWebApp(lotsen: Lotsen): Hono<Env> {
     return c.redirect(result.role === 'staff' ? '/' : result.role === 'manager' ? '/safety' : '/queue', 303);
   });
 
+  // --- Slack (issue 5): authenticated by Slack's signature, not a session, so before the sign-in check.
+  const slack = lotsen.slack;
+  if (slack) app.post('/slack/events', (c) => slack.handle(c.req.raw));
+
   // Everything else needs an identity; unsigned requests are turned away before any body is read.
   app.use('*', async (c, next) => {
     const who = await auth.identify(c);
