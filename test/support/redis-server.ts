@@ -11,8 +11,8 @@ import { createClient } from 'redis';
  *
  * - With `REDIS_URL` set, that server is used as is: every `startRedis()` gets its own key prefix so
  *   concurrent runs and test files do not see each other's keys; `stop()` deletes the keys under the
- *   prefix and stops nothing. `kill()` and `restart()` are not possible there and throw; crash tests
- *   check `external` and skip.
+ *   prefix and stops nothing. `kill()` and `restart()` are not possible there and throw, so the crash
+ *   and outage tests start a private server even then (see privateRedis in lotsen-process.ts).
  * - Otherwise a private `redis-server` (from PATH) is started on a free loopback port in a temporary
  *   folder: in memory only by default, or with `{ aof: true }` with an append-only file fsynced on
  *   every write, so that data survives `kill('SIGKILL')` + `restart()`.
