@@ -5,12 +5,10 @@ import type { Action, Identity } from '../../core/identity/roles.ts';
 import { apply, type Actor, type Command, type Refusal } from '../../core/escalation/lifecycle.ts';
 import type { ActResult } from '../../core/escalation/desk.ts';
 import type { Escalation, Person } from '../../core/store/store.ts';
-import { limit, readJson, type Env } from './http.ts';
+import { limit, readJson, readQuestion, replyResponse, type Env } from './http.ts';
 import { renderMarkdown } from './markdown.ts';
 import { draftsPage, queuePage } from './queue-pages.ts';
 
-const MAX_QUESTION_CHARS = 2000;
-const questionSchema = z.object({ question: z.string().trim().min(1).max(MAX_QUESTION_CHARS) });
 const feedbackSchema = z.object({ verdict: z.enum(['solved', 'still-stuck']) });
 const answerSchema = z.object({ text: z.string().trim().min(1).max(4000) });
 const noteSchema = z.object({ note: z.string().trim().max(2000).optional() });
@@ -59,17 +57,12 @@ export function registerEscalationRoutes(
     return c.json({ items: items.map((e) => forAsker(e, who, lotsen)) });
   });
   app.post('/api/escalations', limit(16 * 1024), async (c) => {
-    const json = await readJson(c);
-    if (!json.ok) return json.response;
-    const parsed = questionSchema.safeParse(json.body);
-    if (!parsed.success) return c.json({ error: `A question is 1 to ${MAX_QUESTION_CHARS} characters of text.` }, 400);
+    const input = await readQuestion(c);
+    if (!input.ok) return input.response;
     const who = c.get('who');
     // A client that lost the response sends the same Idempotency-Key again and gets the same question back, not a second one.
     const key = c.req.header('idempotency-key')?.trim().slice(0, 100);
-    const reply = await lotsen.assistant.askSuperuser({ text: parsed.data.question, asker: who, conversation: { platform: 'web', channel: who.userId }, eventId: key ? `web:${who.userId}:${key}` : undefined });
-    const body = { ...reply, answerHtml: renderMarkdown(reply.answer) };
-    if (reply.outcome === 'limited') return c.json(body, 429, { 'retry-after': String(reply.retryAfterS ?? 60) });
-    return c.json(body);
+    return replyResponse(c, await lotsen.assistant.askSuperuser({ text: input.question, asker: who, conversation: { platform: 'web', channel: who.userId }, eventId: key ? `web:${who.userId}:${key}` : undefined }));
   });
   app.post('/api/escalations/:id/feedback', limit(1024), async (c) => {
     const json = await readJson(c);

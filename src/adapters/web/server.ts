@@ -8,12 +8,10 @@ import { can, type Action } from '../../core/identity/roles.ts';
 import { escapeHtml, renderMarkdown } from './markdown.ts';
 import { WebAuth, signInSchema } from './auth.ts';
 import { safetyPage, signInPage, page } from './pages.ts';
-import { clientAddress, limit, readJson, type Env } from './http.ts';
+import { clientAddress, limit, readJson, readQuestion, replyResponse, type Env } from './http.ts';
 import { registerEscalationRoutes } from './escalation-routes.ts';
 
-const MAX_QUESTION_CHARS = 2000;
 const publicFile = (name: string) => readFileSync(new URL(`./public/${name}`, import.meta.url), 'utf8');
-const askSchema = z.object({ question: z.string().trim().min(1).max(MAX_QUESTION_CHARS) });
 const closeSchema = z.object({ note: z.string().trim().min(1).max(2000) });
 
 /** The local web chat, sign-in, the safety queue and article pages, on one Hono app that tests call in-process. */
@@ -87,15 +85,10 @@ export function createWebApp(lotsen: Lotsen): Hono<Env> {
   });
 
   app.post('/api/ask', limit(16 * 1024), async (c) => {
-    const json = await readJson(c);
-    if (!json.ok) return json.response;
-    const parsed = askSchema.safeParse(json.body);
-    if (!parsed.success) return c.json({ error: `A question is 1 to ${MAX_QUESTION_CHARS} characters of text.` }, 400);
+    const input = await readQuestion(c);
+    if (!input.ok) return input.response;
     const who = c.get('who');
-    const reply = await lotsen.assistant.handle({ text: parsed.data.question, asker: who, conversation: { platform: 'web', channel: who.userId } });
-    const body = { ...reply, answerHtml: renderMarkdown(reply.answer) };
-    if (reply.outcome === 'limited') return c.json(body, 429, { 'retry-after': String(reply.retryAfterS ?? 60) });
-    return c.json(body);
+    return replyResponse(c, await lotsen.assistant.handle({ text: input.question, asker: who, conversation: { platform: 'web', channel: who.userId } }));
   });
 
   // Every read of the safety queue is audited: who saw which items.
