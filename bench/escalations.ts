@@ -15,11 +15,12 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createConnection, createServer } from 'node:net';
 import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { redact } from '../src/core/privacy/redact.ts';
 import { triage } from '../src/core/triage/classify.ts';
+import { letterToken, makeQuestions } from '../test/support/lotsen-process.ts';
+import { pingOnce } from '../test/support/redis-server.ts';
+import { childProcesses, freePort } from './processes.ts';
 import { median, percentile, round } from './stats.ts';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -40,38 +41,15 @@ const TOKENS = {
 // ---------------------------------------------------------------------------------------------
 // Processes
 // ---------------------------------------------------------------------------------------------
-const children = new Set<ChildProcess>();
 const tempDirs = new Set<string>();
-const killAll = () => {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-};
-process.on('exit', () => {
-  killAll();
+const { track, killAll } = childProcesses(() => {
   for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
 });
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => process.exit(130));
-
-function track(child: ChildProcess): ChildProcess {
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  return child;
-}
 
 async function tempDir(prefix: string): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), prefix));
   tempDirs.add(dir);
   return dir;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -81,24 +59,6 @@ async function stop(child: ChildProcess): Promise<void> {
   child.kill('SIGTERM');
   const exited = await Promise.race([new Promise((r) => child.once('exit', () => r(true))), sleep(3000).then(() => false)]);
   if (!exited) child.kill('SIGKILL');
-}
-
-function redisPing(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection({ host: '127.0.0.1', port });
-    let data = '';
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(500, () => done(false));
-    socket.once('error', () => done(false));
-    socket.once('connect', () => socket.write('*1\r\n$4\r\nPING\r\n'));
-    socket.on('data', (c) => {
-      data += c.toString();
-      if (data.includes('\r\n')) done(data.startsWith('+PONG'));
-    });
-  });
 }
 
 /** A private redis-server with an append-only file, fsynced as given. */
@@ -111,7 +71,7 @@ async function startRedis(fsync: 'everysec' | 'always'): Promise<{ url: string; 
   const child = track(spawn('redis-server', args, { cwd: dir, stdio: 'ignore' }));
   for (const deadline = Date.now() + 10_000; Date.now() < deadline; await sleep(20)) {
     if (child.exitCode !== null) break;
-    if (await redisPing(port)) return { url: `redis://127.0.0.1:${port}`, child };
+    if (await pingOnce(port)) return { url: `redis://127.0.0.1:${port}`, child };
   }
   throw new Error(`redis-server did not start on port ${port}`);
 }
@@ -142,37 +102,9 @@ async function startServer(env: Record<string, string>): Promise<{ base: string;
 // ---------------------------------------------------------------------------------------------
 // Load
 // ---------------------------------------------------------------------------------------------
-// Distinct questions (4–6 words of a large neutral vocabulary and a unique token), so that none is
-// linked to an earlier one as "the same question", none is a safety report and redaction keeps them.
-const VOCABULARY = [
-  ...new Set(
-    `fönster knapp flik lista mall rapport kolumn filter vy meny ikon panel sida fält rubrik anteckning sortering översikt kalender färg
-symbol tangent genväg inställning profil favorit sökning kategori rullgardin ruta markering teckensnitt bakgrund ordning layout
-verktygsfält sidhuvud sidfot rutnät bricka zoom skala utseende tema språk mapp arkiv kopia förhandsvisning utskriftsformat
-pappersformat marginal rad stycke tabell diagram graf kurva sammanställning statistik tidslinje historik logg version uppdatering
-omstart skärm bildskärm mus tangentbord headset kamera mikrofon högtalare ljud volym signal avisering påminnelse notis inkorg utkorg
-meddelande signatur stämpel tidsstämpel kvittens bekräftelse arbetslista patientlista avdelningsvy rumsvy sängplats korridor
-expedition mottagning väntrum reception kassa kvitto faktura avgift frikort remissvy journalvy dokumentvy bildvy window button tab
-column view menu icon page field heading note toolbar shortcut setting favourite category template banner summary calendar colour
-scroll font sidebar dropdown checkbox tooltip header footer grid tile widget theme folder archive preview margin paragraph table
-chart graph trend timeline history restart screen monitor keyboard camera speaker volume notification reminder inbox outbox
-signature stamp receipt worklist ward room desk lobby queue counter invoice fee badge avatar wallpaper cursor pointer hover ribbon
-pane splitter toggle slider spinner breadcrumb carousel accordion modal popup`.split(/\s+/),
-  ),
-];
-const CONSONANTS = 'bcdfghjklmnpqrstvwxz';
+// Distinct questions, none linked to an earlier one, none a safety report, none changed by redaction.
 let questionNo = 0;
-function nextQuestion(): string {
-  for (;;) {
-    let token = 'b';
-    for (let x = ++questionNo + 8000; x > 0; x = Math.floor(x / CONSONANTS.length)) token += CONSONANTS[x % CONSONANTS.length];
-    const words = new Set<string>();
-    const size = 4 + Math.floor(Math.random() * 3);
-    while (words.size < size) words.add(VOCABULARY[Math.floor(Math.random() * VOCABULARY.length)]!);
-    const q = `Var hittar jag ${[...words].join(' ')} ${token}?`;
-    if (triage(q).intent !== 'safety' && redact(q).text === q) return q;
-  }
-}
+const nextQuestion = (): string => makeQuestions(1, `b${letterToken(++questionNo)}x`)[0]!;
 
 async function signIn(base: string, name: string, role: 'staff' | 'superuser'): Promise<string> {
   const res = await fetch(`${base}/signin`, {

@@ -9,12 +9,12 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCases } from '../src/core/eval/cases.ts';
 import { median, percentile, round } from './stats.ts';
+import { childProcesses, freePort } from './processes.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 const self = fileURLToPath(import.meta.url);
@@ -133,36 +133,10 @@ if (process.argv[2] === '--flood') {
 // ---------------------------------------------------------------------------------------------
 // The harness.
 // ---------------------------------------------------------------------------------------------
-const children = new Set<ChildProcess>();
 let tempDir: string | undefined;
-const killAll = () => {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-};
-process.on('exit', killAll);
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    killAll();
-    if (tempDir) rmSync(tempDir, { recursive: true, force: true });
-    process.exit(130);
-  });
-}
-
-function track(child: ChildProcess): ChildProcess {
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  return child;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
+const { track, killAll } = childProcesses(() => {
+  if (tempDir) rmSync(tempDir, { recursive: true, force: true });
+});
 
 /** Starts `lotsen serve`; resolves when it says it is ready. Keeps the last output for error messages. */
 async function startServer(port: number, dataDir: string): Promise<{ child: ChildProcess; output: () => string }> {

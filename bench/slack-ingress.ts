@@ -9,13 +9,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCases } from '../src/core/eval/cases.ts';
 import { startFakeSlack } from '../test/support/fake-slack.ts';
 import { median, percentile, round } from './stats.ts';
+import { childProcesses, freePort } from './processes.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 const self = fileURLToPath(import.meta.url);
@@ -139,33 +139,10 @@ if (process.argv[2] === '--bare') {
 // The harness.
 // ---------------------------------------------------------------------------------------------
 async function main(): Promise<void> {
-  const children = new Set<ChildProcess>();
   let dataDir: string | undefined;
-  const killAll = () => {
-    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  };
-  process.on('exit', killAll);
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.on(signal, () => {
-      killAll();
-      if (dataDir) rmSync(dataDir, { recursive: true, force: true });
-      process.exit(130);
-    });
-  }
-  const track = (child: ChildProcess) => {
-    children.add(child);
-    child.once('exit', () => children.delete(child));
-    return child;
-  };
-  const freePort = () =>
-    new Promise<number>((resolve, reject) => {
-      const probe = createServer();
-      probe.once('error', reject);
-      probe.listen(0, '127.0.0.1', () => {
-        const { port } = probe.address() as { port: number };
-        probe.close(() => resolve(port));
-      });
-    });
+  const { track, killAll } = childProcesses(() => {
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
+  });
   const waitFor = (child: ChildProcess, marker: string, what: string) =>
     new Promise<void>((resolve, reject) => {
       let log = '';

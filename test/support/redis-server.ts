@@ -97,7 +97,7 @@ export function freePort(): Promise<number> {
 }
 
 /** One PING over a raw socket: true on +PONG (or -LOADING counts as not yet). */
-function pingOnce(port: number, timeoutMs = 500): Promise<boolean> {
+export function pingOnce(port: number, timeoutMs = 500): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = createConnection({ host: '127.0.0.1', port });
     let data = '';
