@@ -100,6 +100,7 @@ export async function createLotsen(config: Config, log: Logger): Promise<Lotsen>
     store,
     senders: [new WebhookSender((id) => router.routing.destinations.find((d) => d.id === id)?.webhook)],
     log,
+    leaseMs: config.workLeaseMs,
     onDelivered: (m) => metrics.outboundDelivered.inc({ channel: m.channel }),
     onRetry: (m) => metrics.outboundRetries.inc({ channel: m.channel }),
     // Set aside, not silently dropped: the audit log keeps where it was going and why it was refused.
@@ -128,6 +129,7 @@ export async function createLotsen(config: Config, log: Logger): Promise<Lotsen>
     },
     limiter: new MemoryRateLimiter(config.rateLimits),
     log,
+    eventLeaseMs: config.workLeaseMs,
   });
   assistant.onReply((reply, platform) => metrics.messages.inc({ platform, outcome: reply.outcome }));
 

@@ -66,6 +66,7 @@ const schema = z.object({
   LOTSEN_SLA_REESCALATE_MIN: numberIn(1, 24 * 60, 20, false),
   LOTSEN_SLA_NUDGE_MIN: numberIn(1, 24 * 60, 30, false),
   LOTSEN_TIMER_INTERVAL_MS: numberIn(50, 600_000, 5000, true),
+  LOTSEN_WORK_LEASE_MS: numberIn(1000, 3_600_000, 60_000, true),
   REDIS_URL: optionalString.refine((v) => v === undefined || /^rediss?:\/\/\S+$/.test(v), 'REDIS_URL must be a redis:// or rediss:// URL'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   OPENAI_API_KEY: optionalString,
@@ -111,6 +112,8 @@ export interface Config {
   serviceLevels: ServiceLevels;
   /** How often due service-level timers and the outbox are looked at. */
   timerIntervalMs: number;
+  /** How long an instance holds a piece of work (an outbound message, an inbound event) before another may take it over: longer than the slowest answer. */
+  workLeaseMs: number;
   safetyWebhookUrl?: string;
   /** Whom to call, by site; `default` when the site is unknown or not listed. */
   oncall: { default: string; bySite: ReadonlyMap<string, string> };
@@ -235,6 +238,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     routing: loadRouting(resolve(projectRoot, e.LOTSEN_ROUTING_FILE)),
     serviceLevels: { remindAfterMin: e.LOTSEN_SLA_REMIND_MIN, reescalateAfterMin: e.LOTSEN_SLA_REESCALATE_MIN, nudgeAfterMin: e.LOTSEN_SLA_NUDGE_MIN },
     timerIntervalMs: e.LOTSEN_TIMER_INTERVAL_MS,
+    workLeaseMs: e.LOTSEN_WORK_LEASE_MS,
     safetyWebhookUrl: e.LOTSEN_SAFETY_WEBHOOK_URL,
     oncall: { default: e.LOTSEN_ONCALL, bySite },
     auth: { required, tokens, sessionSecret: e.LOTSEN_SESSION_SECRET },

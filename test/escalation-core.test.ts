@@ -12,6 +12,7 @@ import { OutboxWorker } from '../src/core/outbox/worker.ts';
 import { silentLogger } from '../src/core/ports.ts';
 import type { Escalation } from '../src/core/store/store.ts';
 import { tempDir, testLotsen } from './helpers.ts';
+import { EventBusyError } from '../src/core/assistant.ts';
 
 const SL: ServiceLevels = { remindAfterMin: 10, reescalateAfterMin: 20, nudgeAfterMin: 30 };
 const T0 = Date.parse('2026-11-23T07:00:00Z');
@@ -294,9 +295,17 @@ describe('inbound dedupe', () => {
       // A crashed first delivery: taken two minutes ago, never completed.
       await lotsen.store.beginEvent('Ev2', 60_000, new Date(Date.now() - 120_000));
       expect(await lotsen.assistant.handleOnce({ ...message, eventId: 'Ev2' }, lotsen.store)).toMatchObject({ outcome: 'answered' });
-      // One still being handled elsewhere right now is left to that attempt.
+      // One still being handled elsewhere right now is left to that attempt, and tried again later (it may yet crash).
       await lotsen.store.beginEvent('Ev3', 60_000, new Date());
-      expect(await lotsen.assistant.handleOnce({ ...message, eventId: 'Ev3' }, lotsen.store)).toBeUndefined();
+      await expect(lotsen.assistant.handleOnce({ ...message, eventId: 'Ev3' }, lotsen.store)).rejects.toBeInstanceOf(EventBusyError);
+      // The reply is delivered before the event counts as handled.
+      const order: string[] = [];
+      const store = { beginEvent: lotsen.store.beginEvent.bind(lotsen.store), completeEvent: async (...a: Parameters<typeof lotsen.store.completeEvent>) => {
+        order.push('complete');
+        await lotsen.store.completeEvent(...a);
+      } };
+      await lotsen.assistant.handleOnce({ ...message, eventId: 'Ev4' }, store, async () => void order.push('deliver'));
+      expect(order).toEqual(['deliver', 'complete']);
     } finally {
       await lotsen.close();
     }

@@ -515,18 +515,18 @@ describe.each([sqliteBackend, redisBackend()])('Store contract: $name', (backend
   });
 
   describe('inbound dedupe', () => {
-    it('new, duplicate while in hand, new again after a crashed attempt, duplicate after completion, new after the window', async () => {
+    it('new, busy while in hand, new again after a crashed attempt, duplicate after completion, new after the window', async () => {
       const store = await fresh();
       // Waits for "it has run out" are generous; checks for "not yet" leave wide margins for a slow machine.
       const lease = 80;
       const ttl = 400;
       expect(await store.beginEvent('slack:Ev1', lease, new Date())).toBe('new');
-      expect(await store.beginEvent('slack:Ev1', lease, new Date())).toBe('duplicate');
+      expect(await store.beginEvent('slack:Ev1', lease, new Date())).toBe('busy');
       expect(await store.beginEvent('slack:Ev2', lease, new Date())).toBe('new');
       // Ev1's worker crashed: after the lease the platform's retry is taken.
       await sleep(lease + 50);
       expect(await store.beginEvent('slack:Ev1', lease, new Date())).toBe('new');
-      expect(await store.beginEvent('slack:Ev1', lease, new Date())).toBe('duplicate');
+      expect(await store.beginEvent('slack:Ev1', lease, new Date())).toBe('busy');
       // Handled this time: refused for ttl, even after the lease would have run out.
       const completedAt = Date.now();
       await store.completeEvent('slack:Ev1', ttl, new Date(completedAt));

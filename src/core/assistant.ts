@@ -68,6 +68,16 @@ export interface AssistantOptions {
   buffer?: EscalationBuffer;
   limiter?: RateLimiter;
   log: Logger;
+  /** How long an attempt at a platform event holds it before another may take over (it crashed). */
+  eventLeaseMs?: number;
+}
+
+/** Another attempt at the same platform event is in hand (or crashed less than a lease ago): try again later. */
+export class EventBusyError extends Error {
+  override name = 'EventBusyError';
+  constructor(eventId: string) {
+    super(`event ${eventId} is being handled by an earlier attempt`);
+  }
 }
 
 /**
@@ -87,10 +97,17 @@ export class Assistant {
    * TTL is ignored (undefined), unless the first attempt died before finishing (its lease ran out).
    * If the store cannot say, the message is handled: an answer twice beats a question lost.
    */
-  async handleOnce(message: Inbound & { eventId: string }, store: Pick<Store, 'beginEvent' | 'completeEvent'>): Promise<Reply | undefined> {
-    const seen = await store.beginEvent(message.eventId, EVENT_LEASE_MS, new Date()).catch(() => 'new' as const);
+  async handleOnce(
+    message: Inbound & { eventId: string },
+    store: Pick<Store, 'beginEvent' | 'completeEvent'>,
+    deliver?: (reply: Reply) => Promise<void>,
+  ): Promise<Reply | undefined> {
+    const seen = await store.beginEvent(message.eventId, this.o.eventLeaseMs ?? EVENT_LEASE_MS, new Date()).catch(() => 'new' as const);
     if (seen === 'duplicate') return undefined;
+    if (seen === 'busy') throw new EventBusyError(message.eventId);
     const reply = await this.handle(message);
+    // On its way before the event counts as handled: a crash in between sends the reply twice rather than never.
+    await deliver?.(reply);
     await store.completeEvent(message.eventId, EVENT_TTL_MS, new Date()).catch((err: unknown) => this.o.log.warn({ err: String(err) }, 'cannot record a handled event'));
     return reply;
   }

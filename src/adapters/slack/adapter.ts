@@ -6,9 +6,11 @@ import { apply, type Actor } from '../../core/escalation/lifecycle.ts';
 import type { Identity } from '../../core/identity/roles.ts';
 import type { Logger } from '../../core/ports.ts';
 import type { Conversation, OutboundMessage } from '../../core/store/store.ts';
+import { EventBusyError } from '../../core/assistant.ts';
 import { ACTION, ANSWER_VIEW, answerModal, escalationCard, homeView, replyMessage, textMessage, type SlackMessage } from './blocks.ts';
 import { SlackDirectory, type SuperuserCheck } from './directory.ts';
 import { normalizeInbound } from './markup.ts';
+import { InboxReceiver } from './inbox.ts';
 import { HonoReceiver } from './receiver.ts';
 import { CardRegistry, SlackSender, slackErrorCode, type SlackPayload } from './sender.ts';
 
@@ -27,8 +29,7 @@ export interface SlackAdapter {
   readonly sender: SlackSender;
 }
 
-/** How long a handled Slack event id is remembered; how long a first attempt may take (as in Assistant.handleOnce). */
-const EVENT_LEASE_MS = 60_000;
+/** How long a handled Slack event id is remembered (as in Assistant.handleOnce). */
 const EVENT_TTL_MS = 2 * 3600_000;
 /** Inbound text beyond this is cut (Slack allows 40,000 characters; questions are short). */
 const MAX_TEXT = 4000;
@@ -40,6 +41,8 @@ const VIEW_CHECK_MS = 1500;
  */
 const LANES = { send: 16, click: 8, message: 8 };
 const MAX_BACKLOG = 5000;
+/** The outbox channel of kept inbound events (see InboxReceiver). */
+const INBOUND = 'slack-inbound';
 /** When Slack could not say who the bot is, ask again after this long. */
 const WHOAMI_RETRY_MS = 30_000;
 
@@ -196,7 +199,7 @@ export async function createSlackAdapter(lotsen: Lotsen, config: SlackConfig): P
       try {
         do {
           again = false;
-          while (!closed && (await lotsen.outbox.drain()) > 0);
+          while (!closed && (await lotsen.outbox.pump()) > 0);
         } while (again && !closed);
       } catch {
         // The outbox's own poll retries; its failures are logged there.
@@ -228,8 +231,9 @@ export async function createSlackAdapter(lotsen: Lotsen, config: SlackConfig): P
 
   /** Side effects of one Slack event happen once, also when Slack retries it. */
   const once = async (eventId: string, fn: () => Promise<void>) => {
-    const seen = await store.beginEvent(eventId, EVENT_LEASE_MS, new Date()).catch(() => 'new' as const);
+    const seen = await store.beginEvent(eventId, lotsen.config.workLeaseMs, new Date()).catch(() => 'new' as const);
     if (seen === 'duplicate') return;
+    if (seen === 'busy') throw new EventBusyError(eventId);
     await fn();
     await store.completeEvent(eventId, EVENT_TTL_MS, new Date()).catch(() => undefined);
   };
@@ -253,16 +257,13 @@ export async function createSlackAdapter(lotsen: Lotsen, config: SlackConfig): P
 
   const answerQuestion = async (text: string, userId: string, where: { channel: string; thread?: string }, eventId: string, notes: string[]) => {
     const conversation: Conversation = { platform: 'slack', channel: where.channel, thread: where.thread };
-    let reply;
     try {
-      reply = await assistant.handleOnce({ text, asker: askerOf(userId), conversation, eventId }, store);
+      await assistant.handleOnce({ text, asker: askerOf(userId), conversation, eventId }, store, (reply) => post(where, replyMessage(reply, publicUrl, notes.join('\n') || undefined)));
     } catch (err) {
+      if (err instanceof EventBusyError) throw err;
       log.error({ err: err instanceof Error ? err.message : String(err) }, 'slack message could not be handled');
       await post(where, textMessage(TEXT.failed, publicUrl));
-      return;
     }
-    if (!reply) return;
-    await post(where, replyMessage(reply, publicUrl, notes.join('\n') || undefined));
   };
 
   const fromBot = (ev: { user?: string; bot_id?: string; subtype?: string }, botUserId: string | undefined) =>
@@ -435,8 +436,28 @@ export async function createSlackAdapter(lotsen: Lotsen, config: SlackConfig): P
   };
 
   // --- Bolt -------------------------------------------------------------------------------------
-  const http = config.appToken ? undefined : new HonoReceiver({ signingSecret: config.signingSecret, log, overloaded: () => work.backlog('message') >= MAX_BACKLOG });
-  const receiver = http ?? new SocketModeReceiver({ appToken: config.appToken!, logger: bolt, installerOptions: { clientOptions: { slackApiUrl: config.apiUrl } } });
+  /** Kept events not yet handled by this instance (their outbox ids). */
+  const unhandled = new Set<string>();
+  const http = config.appToken ? undefined : new HonoReceiver({ signingSecret: config.signingSecret, log, overloaded: () => unhandled.size >= MAX_BACKLOG });
+  const transport = http ?? new SocketModeReceiver({ appToken: config.appToken!, logger: bolt, installerOptions: { clientOptions: { slackApiUrl: config.apiUrl } } });
+  const receiver = new InboxReceiver(transport, {
+    log,
+    keep: async (body) => {
+      const channel = (body.event as { channel?: string } | undefined)?.channel ?? '-';
+      // One key per conversation: its events are handled in the order they came.
+      const kept = await store.enqueueOutbound({ key: `slack-in:${channel}`, channel: INBOUND, payload: { body } }, new Date());
+      unhandled.add(kept.id);
+      kick();
+    },
+  });
+  lotsen.outbox.addSender({
+    channel: INBOUND,
+    paceMs: 0,
+    send: async (m) => {
+      await receiver.process((m.payload as { body: Record<string, unknown> }).body);
+      unhandled.delete(m.id);
+    },
+  });
   const app = new App({
     receiver,
     logger: bolt,
@@ -452,10 +473,12 @@ export async function createSlackAdapter(lotsen: Lotsen, config: SlackConfig): P
     clientOptions: { slackApiUrl: config.apiUrl, retryConfig: { retries: 0 } },
   });
   app.error(async (err) => {
+    // An event another attempt holds goes back to the inbox, to be tried again after that attempt.
+    if ((err as { original?: unknown }).original instanceof EventBusyError || err instanceof EventBusyError) throw err;
     log.error({ err: err.name, code: err.code }, 'slack listener failed');
   });
 
-  // Events are acknowledged by Bolt before listeners run; each listener first lets the HTTP answer go out.
+  // Events reach these listeners from the inbox, after Slack was acknowledged.
   app.event('message', async ({ event, body }) => {
     const ev = event as unknown as SlackMessageEvent;
     // Channel messages arrive as app_mention; only direct messages are questions here.
@@ -529,6 +552,7 @@ export async function createSlackAdapter(lotsen: Lotsen, config: SlackConfig): P
     },
     async idle() {
       await http?.idle();
+      while (unhandled.size && !closed) await new Promise((r) => setTimeout(r, 5));
     },
   };
 }

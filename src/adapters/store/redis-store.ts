@@ -6,6 +6,7 @@ import {
   type AuditEvent,
   type Escalation,
   type EscalationStatus,
+  type EventStart,
   type NewAuditEvent,
   type NewEscalation,
   type NewOutboundMessage,
@@ -274,13 +275,16 @@ return out
 
   /**
    * KEYS: event:{eventId}. ARGV: now, PX (lease, at least 1), lease end (now + leaseMs).
-   * 1 = new (no mark, or its time is over), 0 = duplicate.
+   * 1 = new (no mark, or its time is over), 2 = busy (an attempt holds the lease), 0 = duplicate (handled).
    */
   beginEvent: `
 local v = redis.call('GET', KEYS[1])
 if v then
   local untilMs = tonumber(string.match(v, ':(%d+)$'))
-  if untilMs and untilMs > tonumber(ARGV[1]) then return 0 end
+  if untilMs and untilMs > tonumber(ARGV[1]) then
+    if string.sub(v, 1, 5) == 'done:' then return 0 end
+    return 2
+  end
 end
 redis.call('SET', KEYS[1], 'processing:' .. ARGV[3], 'PX', ARGV[2])
 return 1
@@ -633,11 +637,11 @@ export class RedisStore implements Store {
 
   // -- inbound dedupe ---------------------------------------------------------------------------
 
-  async beginEvent(eventId: string, leaseMs: number, now: Date): Promise<'new' | 'duplicate'> {
+  async beginEvent(eventId: string, leaseMs: number, now: Date): Promise<EventStart> {
     const t = now.getTime();
     const lease = Math.max(0, Math.floor(leaseMs));
     const reply = await this.run('beginEvent', [this.k(`event:${eventId}`)], [t, Math.max(1, lease), t + lease]);
-    return Number(reply) === 1 ? 'new' : 'duplicate';
+    return Number(reply) === 1 ? 'new' : Number(reply) === 2 ? 'busy' : 'duplicate';
   }
 
   async completeEvent(eventId: string, ttlMs: number, now: Date): Promise<void> {

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { DatabaseSync } from 'node:sqlite';
-import { askerKey, type AuditEvent, type Escalation, type NewAuditEvent, type NewEscalation, type NewOutboundMessage, type OutboundMessage, type Store } from '../../core/store/store.ts';
+import { askerKey, type AuditEvent, type Escalation, type EventStart, type NewAuditEvent, type NewEscalation, type NewOutboundMessage, type OutboundMessage, type Store } from '../../core/store/store.ts';
 
 /**
  * Schema (one file, WAL):
@@ -228,11 +228,11 @@ export class SqliteStore implements Store {
     }));
   }
 
-  async beginEvent(eventId: string, leaseMs: number, now: Date): Promise<'new' | 'duplicate'> {
+  async beginEvent(eventId: string, leaseMs: number, now: Date): Promise<EventStart> {
     return this.transaction(() => {
       const t = now.getTime();
       const row = this.db.prepare('SELECT state, expires_at FROM events WHERE id = ?').get(eventId) as { state: string; expires_at: number } | undefined;
-      if (row && Number(row.expires_at) > t) return 'duplicate';
+      if (row && Number(row.expires_at) > t) return row.state === 'done' ? 'duplicate' : 'busy';
       this.db.prepare('INSERT OR REPLACE INTO events (id, state, expires_at) VALUES (?, ?, ?)').run(eventId, 'processing', t + leaseMs);
       // Expired marks are cleared now and then, so the table stays small.
       if (Math.random() < 0.01) this.db.prepare('DELETE FROM events WHERE expires_at <= ?').run(t);

@@ -43,6 +43,8 @@ export interface OutboxWorkerOptions {
   onDead?: (message: OutboundMessage, error: string) => Promise<void>;
   /** Attempts after which a permanently refused message is given up. */
   maxPermanentAttempts?: number;
+  /** Deliveries in flight at once on this instance (each to a different key). */
+  concurrency?: number;
 }
 
 /**
@@ -54,53 +56,80 @@ export class OutboxWorker {
   private readonly o: Required<Pick<OutboxWorkerOptions, 'leaseMs' | 'baseBackoffMs' | 'maxBackoffMs'>> & OutboxWorkerOptions;
   private readonly senders: Map<string, Sender>;
   private readonly now: () => Date;
+  private readonly concurrency: number;
   private timer?: NodeJS.Timeout;
-  private running?: Promise<number>;
+  private leasing?: Promise<Promise<void>[]>;
+  private readonly inFlight = new Set<Promise<void>>();
+  private polling = false;
   private stopped = false;
 
   constructor(options: OutboxWorkerOptions) {
     this.o = { leaseMs: 30_000, baseBackoffMs: 1000, maxBackoffMs: 10 * 60_000, ...options };
     this.senders = new Map(options.senders.map((s) => [s.channel, s]));
     this.now = options.now ?? (() => new Date());
+    this.concurrency = options.concurrency ?? 50;
   }
 
   addSender(sender: Sender): void {
     this.senders.set(sender.channel, sender);
   }
 
-  /** Polls every `intervalMs` until stop(). */
+  /** Polls every `intervalMs` until stop(); a finished delivery also takes the next message at once. */
   start(intervalMs = 250): void {
     this.stopped = false;
     const loop = async () => {
       if (this.stopped) return;
       try {
-        // Keep going while there is work, so a backlog drains at the platforms' pace, not the poll's.
-        while (!this.stopped && (await this.drain()) > 0);
+        // Keep going while there is room and work, so a backlog drains at the platforms' pace, not the poll's.
+        while (!this.stopped && (await this.pump()) > 0);
       } catch (err) {
         this.o.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'outbox unavailable; will retry');
       }
       if (!this.stopped) this.timer = setTimeout(loop, intervalMs).unref();
     };
+    this.polling = true;
     void loop();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    this.polling = false;
     clearTimeout(this.timer);
-    await this.running?.catch(() => 0);
+    await this.leasing?.catch(() => []);
+    await Promise.allSettled([...this.inFlight]);
   }
 
-  /** One pass: sends what is due now; returns how many were attempted. */
-  drain(): Promise<number> {
-    this.running ??= this.pass().finally(() => (this.running = undefined));
-    return this.running;
+  /** Takes what is due into the free delivery slots and starts it; returns how many started, without waiting for them. */
+  async pump(): Promise<number> {
+    return (await this.take()).length;
   }
 
-  private async pass(): Promise<number> {
-    const batch = await this.o.store.leaseOutbound(this.now(), this.o.leaseMs, 50);
-    // One per key per batch, so different conversations go out in parallel.
-    await Promise.all(batch.map((m) => this.deliver(m)));
-    return batch.length;
+  /** One pass: sends what is due now and waits for those deliveries; returns how many were attempted. */
+  async drain(): Promise<number> {
+    const started = await this.take();
+    await Promise.all(started);
+    return started.length;
+  }
+
+  /**
+   * Deliveries run side by side, each holding its key, so one slow message (a model's answer, a
+   * platform that times out) never holds up messages to other keys.
+   */
+  private take(): Promise<Promise<void>[]> {
+    this.leasing ??= (async () => {
+      const room = this.concurrency - this.inFlight.size;
+      if (room <= 0 || this.stopped) return [];
+      const batch = await this.o.store.leaseOutbound(this.now(), this.o.leaseMs, room);
+      return batch.map((m) => {
+        const delivery: Promise<void> = this.deliver(m).finally(() => {
+          this.inFlight.delete(delivery);
+          if (this.polling && !this.stopped) void this.pump().catch(() => 0);
+        });
+        this.inFlight.add(delivery);
+        return delivery;
+      });
+    })().finally(() => (this.leasing = undefined));
+    return this.leasing;
   }
 
   private async deliver(message: OutboundMessage): Promise<void> {

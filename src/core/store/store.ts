@@ -82,6 +82,9 @@ export interface NewEscalation
 export const askerKey = (a: Pick<Identity, 'platform' | 'userId'>) => `${a.platform}:${a.userId}`;
 
 /** An outbound chat message or notification, persisted until delivered. */
+/** What beginEvent found; see there. */
+export type EventStart = 'new' | 'busy' | 'duplicate';
+
 export interface OutboundMessage {
   id: string;
   /** Pacing key: messages with the same key go out in order, at the platform's pace (e.g. "slack:C123"). */
@@ -134,9 +137,10 @@ export interface Store {
 
   /**
    * Inbound dedupe. 'new' the first time an event id is seen, and again when an earlier attempt took
-   * the event but did not complete it within `leaseMs` (it crashed); 'duplicate' otherwise.
+   * the event but did not complete it within `leaseMs` (it crashed); 'busy' while an earlier attempt
+   * holds it (try again later: it may yet crash); 'duplicate' once it was handled.
    */
-  beginEvent(eventId: string, leaseMs: number, now: Date): Promise<'new' | 'duplicate'>;
+  beginEvent(eventId: string, leaseMs: number, now: Date): Promise<EventStart>;
   /** The event was handled: duplicates are refused for `ttlMs` (at least an hour). */
   completeEvent(eventId: string, ttlMs: number, now: Date): Promise<void>;
 
