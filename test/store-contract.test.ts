@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../src/adapters/store/sqlite-store.ts';
 import { apply, initialDue, type Actor, type ServiceLevels } from '../src/core/escalation/lifecycle.ts';
-import { askerKey, type Escalation, type NewAuditEvent, type NewEscalation, type Store } from '../src/core/store/store.ts';
+import { askerKey, type Escalation, type FailureGroupRecord, type NewAuditEvent, type NewEscalation, type Store } from '../src/core/store/store.ts';
 import { tempDir } from './helpers.ts';
 import { startRedis, type TestRedis } from './support/redis-server.ts';
 
@@ -511,6 +511,51 @@ describe.each([sqliteBackend, redisBackend()])('Store contract: $name', (backend
       expect(after[0]!.seq).toBeGreaterThan(auditBefore[0]!.seq);
       expect((await run(again, e.id, { type: 'answer', text: 'Så här.' }, anna, at(4))).stored).toBe(true);
       expect((await again.getEscalation(e.id))!.version).toBe(3);
+    });
+  });
+
+  describe('failure groups', () => {
+    const record = (id: string, over: Partial<FailureGroupRecord> = {}): FailureGroupRecord => ({
+      id,
+      version: 0,
+      group: { id, count: 1, members: [`r-${id}`], users: ['u1'], sites: ['Akuten'], firstSeen: '2026-11-20T08:00:00.000Z', lastSeen: '2026-11-20T08:00:00.000Z', examples: ['etikettskrivaren skriver tomma armband'], features: { 'device:wristband-printer': 1 } },
+      label: 'Wristband printer · blank',
+      status: 'open',
+      updatedAt: '',
+      ...over,
+    });
+
+    it('creates once, updates only at the version read, and lists the latest changes first', async () => {
+      const store = await fresh();
+      const t0 = new Date('2026-11-20T08:00:00Z');
+      expect(await store.saveFailureGroup(record('F-a'), 0, t0)).toBe(true);
+      // A second instance that also thought the group new loses.
+      expect(await store.saveFailureGroup(record('F-a', { label: 'other' }), 0, t0)).toBe(false);
+      const a1 = (await store.getFailureGroup('F-a'))!;
+      expect(a1).toMatchObject({ id: 'F-a', version: 1, label: 'Wristband printer · blank', updatedAt: t0.toISOString() });
+      const t1 = new Date('2026-11-20T09:00:00Z');
+      const grown = { ...a1, group: { ...a1.group, count: 2, members: [...a1.group.members, 'r2'] }, ticket: { id: 'F-a', createdAt: t1.toISOString(), updatedAt: t1.toISOString(), revision: 1 } };
+      expect(await store.saveFailureGroup(grown, 1, t1)).toBe(true);
+      expect(await store.saveFailureGroup({ ...a1, status: 'known' }, 1, t1)).toBe(false); // stale
+      expect(await store.getFailureGroup('F-a')).toMatchObject({ version: 2, group: { count: 2 }, status: 'open', ticket: { revision: 1 } });
+      expect(await store.saveFailureGroup(record('F-b'), 0, new Date('2026-11-20T10:00:00Z'))).toBe(true);
+      expect((await store.listFailureGroups()).map((g) => g.id)).toEqual(['F-b', 'F-a']);
+      expect((await store.listFailureGroups({ ticket: true })).map((g) => g.id)).toEqual(['F-a']);
+      expect((await store.listFailureGroups({ since: new Date('2026-11-20T09:30:00Z') })).map((g) => g.id)).toEqual(['F-b']);
+      expect(await store.getFailureGroup('F-none')).toBeUndefined();
+      const again = await reopen(store);
+      expect((await again.getFailureGroup('F-a'))?.version).toBe(2);
+    });
+
+    it('keeps each reporter once, in the order they came', async () => {
+      const store = await fresh();
+      const reporter = (reportId: string, userId: string) => ({ reportId, platform: 'slack' as const, userId, conversation: { platform: 'slack' as const, channel: `D-${userId}` }, at: '2026-11-20T08:00:00.000Z' });
+      await store.addFailureReporter('F-a', reporter('r1', 'U1'));
+      await store.addFailureReporter('F-a', reporter('r2', 'U2'));
+      await store.addFailureReporter('F-a', { ...reporter('r1', 'U1'), userId: 'changed' });
+      await store.addFailureReporter('F-b', reporter('r3', 'U3'));
+      expect((await store.listFailureReporters('F-a')).map((r) => [r.reportId, r.userId])).toEqual([['r1', 'U1'], ['r2', 'U2']]);
+      expect(await store.listFailureReporters('F-none')).toEqual([]);
     });
   });
 

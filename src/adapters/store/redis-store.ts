@@ -7,6 +7,8 @@ import {
   type Escalation,
   type EscalationStatus,
   type EventStart,
+  type FailureGroupRecord,
+  type FailureReporter,
   type NewAuditEvent,
   type NewEscalation,
   type NewOutboundMessage,
@@ -54,6 +56,12 @@ import { newId } from './sqlite-store.ts';
  * - out:keys                      zset    pacingKey → the ms from which its head may be leased:
  *                                         max(head dueMs, head leasedUntil, pace); kept current by every
  *                                         outbox script, so leasing reads only keys that are ready
+ *
+ * Failure groups (the tally)
+ * - fg:{id}                       hash    version, data (the FailureGroupRecord as JSON)
+ * - fg:updated                    zset    id → updatedMs: every group, for lists and for catching up
+ * - fg:rep:{id}                   hash    reportId → FailureReporter JSON (the first write of each id stays)
+ * - fg:rep:order:{id}             list    reportIds in the order they came
  *
  * Health
  * - health                        string  written by ping() (PX 60 s): proves the server takes writes
@@ -132,6 +140,24 @@ end
 `;
 
 const SCRIPTS = {
+  /**
+   * KEYS: fg:{id}, fg:updated. ARGV: id, expected version (0 = new), data, updatedMs.
+   * Compare-and-set on the version; 1 when saved, 0 when someone else saved first.
+   */
+  saveGroup: `
+local current = tonumber(redis.call('HGET', KEYS[1], 'version') or '0')
+if current ~= tonumber(ARGV[2]) then return 0 end
+redis.call('HSET', KEYS[1], 'version', tonumber(ARGV[2]) + 1, 'data', ARGV[3])
+redis.call('ZADD', KEYS[2], ARGV[4], ARGV[1])
+return 1
+`,
+
+  /** KEYS: fg:rep:{id}, fg:rep:order:{id}. ARGV: reportId, reporter JSON. */
+  addReporter: `
+if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 1 then redis.call('RPUSH', KEYS[2], ARGV[1]) end
+return 1
+`,
+
   /**
    * KEYS: esc:{id}, esc:all, esc:idx:{kind}:open, esc:asker:{asker}, esc:due, audit:seq, audit,
    *       audit:subject:{id}, [esc:source:{eventId}]
@@ -704,6 +730,53 @@ export class RedisStore implements Store {
 
   async outboxDepth(): Promise<number> {
     return Number(await this.client.zCard(this.k('out:all')));
+  }
+
+  // -- failure groups ---------------------------------------------------------------------------
+
+  async saveFailureGroup(record: FailureGroupRecord, expectedVersion: number, now: Date): Promise<boolean> {
+    const saved: FailureGroupRecord = { ...record, version: expectedVersion + 1, updatedAt: now.toISOString() };
+    const reply = await this.run(
+      'saveGroup',
+      [this.k(`fg:${record.id}`), this.k('fg:updated')],
+      [record.id, expectedVersion, JSON.stringify(saved), now.getTime()],
+    );
+    return Number(reply) === 1;
+  }
+
+  async getFailureGroup(id: string): Promise<FailureGroupRecord | undefined> {
+    const data = await this.client.hGet(this.k(`fg:${id}`), 'data');
+    return data ? (JSON.parse(data) as FailureGroupRecord) : undefined;
+  }
+
+  async listFailureGroups(filter: { since?: Date; ticket?: boolean; limit?: number } = {}): Promise<FailureGroupRecord[]> {
+    const limit = clampLimit(filter.limit, 100_000, 100_000);
+    const ids = await this.client.zRange(this.k('fg:updated'), '+inf', filter.since?.getTime() ?? 0, { BY: 'SCORE', REV: true });
+    const out: FailureGroupRecord[] = [];
+    // In slices, so that ten thousand groups are neither one huge reply nor ten thousand round trips.
+    for (let i = 0; i < ids.length && out.length < limit; i += 500) {
+      const slice = ids.slice(i, i + 500);
+      const multi = this.client.multi();
+      for (const id of slice) multi.hGet(this.k(`fg:${id}`), 'data');
+      const rows = (await multi.exec()) as unknown as (string | null)[];
+      for (const data of rows) {
+        if (!data) continue;
+        const record = JSON.parse(data) as FailureGroupRecord;
+        if (filter.ticket === undefined || !!record.ticket === filter.ticket) out.push(record);
+      }
+    }
+    return out.slice(0, limit);
+  }
+
+  async addFailureReporter(groupId: string, reporter: FailureReporter): Promise<void> {
+    await this.run('addReporter', [this.k(`fg:rep:${groupId}`), this.k(`fg:rep:order:${groupId}`)], [reporter.reportId, JSON.stringify(reporter)]);
+  }
+
+  async listFailureReporters(groupId: string): Promise<FailureReporter[]> {
+    const order = await this.client.lRange(this.k(`fg:rep:order:${groupId}`), 0, -1);
+    if (!order.length) return [];
+    const rows = await this.client.hmGet(this.k(`fg:rep:${groupId}`), order);
+    return rows.filter((r): r is string => !!r).map((r) => JSON.parse(r) as FailureReporter);
   }
 
   // -- lifecycle --------------------------------------------------------------------------------

@@ -2,7 +2,19 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { DatabaseSync } from 'node:sqlite';
-import { askerKey, type AuditEvent, type Escalation, type EventStart, type NewAuditEvent, type NewEscalation, type NewOutboundMessage, type OutboundMessage, type Store } from '../../core/store/store.ts';
+import {
+  askerKey,
+  type AuditEvent,
+  type Escalation,
+  type EventStart,
+  type FailureGroupRecord,
+  type FailureReporter,
+  type NewAuditEvent,
+  type NewEscalation,
+  type NewOutboundMessage,
+  type OutboundMessage,
+  type Store,
+} from '../../core/store/store.ts';
 
 /**
  * Schema (one file, WAL):
@@ -14,6 +26,8 @@ import { askerKey, type AuditEvent, type Escalation, type EventStart, type NewAu
  * - events: inbound dedupe; `state` processing (until `expires_at`, the lease) or done (until the TTL).
  * - outbox: messages waiting for delivery; `leased_until` hides one from other senders.
  *   outbox_keys: per pacing key, when the next message may go.
+ * - failure_groups: recurring failures (the tally), JSON in `data`; `version` for compare-and-set,
+ *   `updated_at` (ms) for other instances catching up. failure_reporters: who reported each one.
  * Times are ISO strings in `data` and epoch milliseconds in columns that are compared.
  */
 const SCHEMA = `
@@ -52,6 +66,8 @@ CREATE TABLE IF NOT EXISTS outbox (
 );
 CREATE INDEX IF NOT EXISTS outbox_by_key ON outbox (key, seq);
 CREATE INDEX IF NOT EXISTS outbox_by_due ON outbox (due_at);
+-- Enqueue numbers messages with MAX(seq) + 1: without this, a scan of the whole backlog each time.
+CREATE INDEX IF NOT EXISTS outbox_by_seq ON outbox (seq);
 CREATE TABLE IF NOT EXISTS outbox_keys (
   key TEXT PRIMARY KEY,
   next_at INTEGER NOT NULL
@@ -68,6 +84,20 @@ CREATE TABLE IF NOT EXISTS audit (
   detail TEXT
 );
 CREATE INDEX IF NOT EXISTS audit_by_subject ON audit (subject, seq);
+CREATE TABLE IF NOT EXISTS failure_groups (
+  id TEXT PRIMARY KEY,
+  version INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  ticket INTEGER NOT NULL DEFAULT 0,
+  data TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS failure_groups_by_update ON failure_groups (updated_at);
+CREATE TABLE IF NOT EXISTS failure_reporters (
+  group_id TEXT NOT NULL,
+  report_id TEXT NOT NULL,
+  data TEXT NOT NULL,
+  PRIMARY KEY (group_id, report_id)
+);
 CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
 `;
@@ -292,6 +322,34 @@ export class SqliteStore implements Store {
 
   async outboxDepth(): Promise<number> {
     return Number((this.db.prepare('SELECT COUNT(*) AS n FROM outbox').get() as { n: number }).n);
+  }
+
+  async saveFailureGroup(record: FailureGroupRecord, expectedVersion: number, now: Date): Promise<boolean> {
+    const saved: FailureGroupRecord = { ...record, version: expectedVersion + 1, updatedAt: now.toISOString() };
+    const args = [saved.version, now.getTime(), saved.ticket ? 1 : 0, JSON.stringify(saved)] as const;
+    if (expectedVersion === 0) return this.db.prepare('INSERT OR IGNORE INTO failure_groups (version, updated_at, ticket, data, id) VALUES (?, ?, ?, ?, ?)').run(...args, record.id).changes === 1;
+    return this.db.prepare('UPDATE failure_groups SET version = ?, updated_at = ?, ticket = ?, data = ? WHERE id = ? AND version = ?').run(...args, record.id, expectedVersion).changes === 1;
+  }
+
+  async getFailureGroup(id: string): Promise<FailureGroupRecord | undefined> {
+    const row = this.db.prepare('SELECT data FROM failure_groups WHERE id = ?').get(id) as { data: string } | undefined;
+    return row ? (JSON.parse(row.data) as FailureGroupRecord) : undefined;
+  }
+
+  async listFailureGroups(filter: { since?: Date; ticket?: boolean; limit?: number } = {}): Promise<FailureGroupRecord[]> {
+    const rows = this.db
+      .prepare(`SELECT data FROM failure_groups WHERE updated_at >= ? ${filter.ticket === undefined ? '' : 'AND ticket = ?'} ORDER BY updated_at DESC, id LIMIT ?`)
+      .all(...([filter.since?.getTime() ?? 0, ...(filter.ticket === undefined ? [] : [filter.ticket ? 1 : 0]), clampLimit(filter.limit, 100_000, 100_000)] as number[])) as { data: string }[];
+    return rows.map((r) => JSON.parse(r.data) as FailureGroupRecord);
+  }
+
+  async addFailureReporter(groupId: string, reporter: FailureReporter): Promise<void> {
+    this.db.prepare('INSERT OR IGNORE INTO failure_reporters (group_id, report_id, data) VALUES (?, ?, ?)').run(groupId, reporter.reportId, JSON.stringify(reporter));
+  }
+
+  async listFailureReporters(groupId: string): Promise<FailureReporter[]> {
+    const rows = this.db.prepare('SELECT data FROM failure_reporters WHERE group_id = ? ORDER BY rowid').all(groupId) as { data: string }[];
+    return rows.map((r) => JSON.parse(r.data) as FailureReporter);
   }
 
   async ping(): Promise<boolean> {

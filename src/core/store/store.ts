@@ -1,6 +1,7 @@
 import type { Identity, Role } from '../identity/roles.ts';
 import type { SafetyKind, Severity } from '../triage/triage.ts';
 import type { Lang } from '../kb/article.ts';
+import type { FailureGroupJSON } from '../tally/group.ts';
 
 /** Where the asker is, so that an answer or follow-up can reach them in the same place. */
 export interface Conversation {
@@ -82,6 +83,38 @@ export interface NewEscalation
 export const askerKey = (a: Pick<Identity, 'platform' | 'userId'>) => `${a.platform}:${a.userId}`;
 
 /** An outbound chat message or notification, persisted until delivered. */
+/**
+ * A recurring failure as stored: the tally's group (its members' features, counts and examples, all
+ * redacted), what super-users said about it, and its ticket once it reached the threshold.
+ */
+export interface FailureGroupRecord {
+  id: string;
+  /** Bumped by every save; saves are compare-and-set on it. */
+  version: number;
+  group: FailureGroupJSON;
+  label: string;
+  module?: string;
+  status: 'open' | 'known' | 'fixed';
+  workaround?: string;
+  fixNote?: string;
+  /** Who last changed the status, and when. */
+  statusBy?: string;
+  statusAt?: string;
+  /** Set when the group became a ticket; `revision` counts the ticket's updates (idempotency keys). */
+  ticket?: { id: string; createdAt: string; updatedAt: string; revision: number };
+  updatedAt: string;
+}
+
+export interface FailureReporter {
+  reportId: string;
+  platform: Identity['platform'];
+  userId: string;
+  site?: string;
+  conversation: Conversation;
+  /** ISO time of the report. */
+  at: string;
+}
+
 /** What beginEvent found; see there. */
 export type EventStart = 'new' | 'busy' | 'duplicate';
 
@@ -156,6 +189,15 @@ export interface Store {
   rescheduleOutbound(id: string, dueAt: Date, attempts: number, lastError: string): Promise<void>;
   /** Messages waiting (leased or not). */
   outboxDepth(): Promise<number>;
+
+  /** Recurring failures (the tally's groups). A new group is saved with expectedVersion 0. */
+  saveFailureGroup(record: FailureGroupRecord, expectedVersion: number, now: Date): Promise<boolean>;
+  getFailureGroup(id: string): Promise<FailureGroupRecord | undefined>;
+  /** Most recently changed first; `since`: changed at or after. */
+  listFailureGroups(filter?: { since?: Date; ticket?: boolean; limit?: number }): Promise<FailureGroupRecord[]>;
+  /** Whoever reported the failure or asked about it, once per report id: told when it is fixed. */
+  addFailureReporter(groupId: string, reporter: FailureReporter): Promise<void>;
+  listFailureReporters(groupId: string): Promise<FailureReporter[]>;
 
   /** Reachable and writable. */
   ping(): Promise<boolean>;
