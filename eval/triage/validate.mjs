@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Validates the triage measurement sets (dev.jsonl, holdout.jsonl) in this folder.
+// Validates the triage measurement sets (dev.jsonl, holdout.jsonl, fresh.jsonl) in this folder.
 // Usage: node eval/triage/validate.mjs [--json]
 // Exit code 0 when valid, 1 when any error is found. Warnings do not fail.
 import { readFileSync, existsSync } from 'node:fs';
@@ -10,6 +10,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const FILES = [
   { name: 'dev', prefix: 'dev-' },
   { name: 'holdout', prefix: 'holdout-' },
+  { name: 'fresh', prefix: 'fresh-' },
 ];
 const KEYS = ['id', 'lang', 'text', 'intent', 'severity'];
 const INTENTS = ['safety', 'failure', 'question', 'other'];
@@ -67,24 +68,27 @@ for (const [name, rows] of Object.entries(data)) {
   }
 }
 
-// Near-duplicates between dev and holdout (character trigram Jaccard).
+// Near-duplicates between every pair of files (character trigram Jaccard).
 const grams = (t) => { const s = ` ${norm(t)} `; const g = new Set(); for (let i = 0; i + 3 <= s.length; i++) g.add(s.slice(i, i + 3)); return g; };
 const jaccard = (a, b) => { let n = 0; for (const x of a) if (b.has(x)) n++; return n / (a.size + b.size - n || 1); };
 const near = [];
-if (data.dev && data.holdout) {
-  const hg = data.holdout.map((r) => [r, grams(r.text)]);
-  for (const d of data.dev) {
-    const dg = grams(d.text);
-    if (dg.size < 12) continue; // very short greetings ("tack", "hej") are allowed to resemble each other
-    for (const [h, g] of hg) {
-      if (g.size < 12) continue;
-      const j = jaccard(dg, g);
-      if (j >= 0.6) errors.push(`near-duplicate across files (${j.toFixed(2)}): ${d.id} ~ ${h.id}`);
-      else if (j >= 0.45) near.push({ dev: d.id, holdout: h.id, jaccard: +j.toFixed(2) });
+const names = FILES.map((f) => f.name).filter((n) => data[n]);
+for (let x = 0; x < names.length; x++) {
+  for (let y = x + 1; y < names.length; y++) {
+    const bg = data[names[y]].map((r) => [r, grams(r.text ?? '')]);
+    for (const a of data[names[x]]) {
+      const ag = grams(a.text ?? '');
+      if (ag.size < 12) continue; // very short greetings ("tack", "hej") are allowed to resemble each other
+      for (const [b, g] of bg) {
+        if (g.size < 12) continue;
+        const j = jaccard(ag, g);
+        if (j >= 0.6) errors.push(`near-duplicate across files (${j.toFixed(2)}): ${a.id} ~ ${b.id}`);
+        else if (j >= 0.45) near.push({ a: a.id, b: b.id, jaccard: +j.toFixed(2) });
+      }
     }
   }
 }
-for (const n of near) warnings.push(`similar across files (${n.jaccard}): ${n.dev} ~ ${n.holdout}`);
+for (const n of near) warnings.push(`similar across files (${n.jaccard}): ${n.a} ~ ${n.b}`);
 
 // hard-cases.json must list existing ids.
 const hardPath = join(here, 'hard-cases.json');
