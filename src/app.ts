@@ -21,6 +21,17 @@ import { DraftWriter } from './adapters/kb/draft-writer.ts';
 import type { Article } from './core/kb/article.ts';
 import { triage } from './core/triage/classify.ts';
 import type { SlackAdapter } from './adapters/slack/adapter.ts';
+import { FailureDesk } from './core/failures/failure-desk.ts'; // --- Failure tally (issue 7)
+import { failureRelay } from './core/failures/relay.ts';
+import { TicketWebhookSender } from './adapters/notify/ticket-webhook-sender.ts';
+import { detectLanguage } from './core/text/language.ts';
+import type { TeamsAdapter } from './adapters/teams/adapter.ts'; // --- Teams (issue 6)
+// --- Tally report (issue 7)
+import type { StatsStore } from './core/stats/stats.ts';
+import { SqliteStatsStore } from './adapters/store/sqlite-stats.ts';
+import type { RedisStore } from './adapters/store/redis-store.ts';
+import { messageRecordOf, timingOf } from './core/stats/record.ts';
+import { MANAGERS_WEBHOOK, WeeklyPost, managersDestinations, reportSources } from './core/report/publish.ts';
 
 export interface Lotsen {
   config: Config;
@@ -29,6 +40,12 @@ export interface Lotsen {
   store: Store;
   safety: SafetyDesk;
   desk: EscalationDesk;
+  /** Recurring failures, their tickets and known issues. --- Failure tally (issue 7) */
+  failures: FailureDesk;
+  /** Message statistics for the weekly tally and the dashboard, on the store's connection. --- Tally report (issue 7) */
+  stats: StatsStore;
+  /** The managers' weekly post (started by startWorkers). --- Tally report (issue 7) */
+  weeklyReport: WeeklyPost;
   outbox: OutboxWorker;
   drafts: DraftWriter;
   metrics: LotsenMetrics;
@@ -36,6 +53,8 @@ export interface Lotsen {
   log: Logger;
   /** The Slack adapter, when SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET are set. */
   slack?: SlackAdapter;
+  /** The Teams adapter, when TEAMS_APP_ID and TEAMS_APP_PASSWORD (or TEAMS_LOCAL on loopback) are set. --- Teams (issue 6) */
+  teams?: TeamsAdapter;
   /** Starts the service-level timers, the outbox and the flush of held escalations (serve only). */
   startWorkers(): void;
   /** One round of the background work, for tests and the CLI. */
@@ -76,6 +95,9 @@ export async function createLotsen(config: Config, log: Logger): Promise<Lotsen>
   const store: Store = config.redisUrl
     ? await (await import('./adapters/store/redis-store.ts')).RedisStore.connect(config.redisUrl, { log })
     : new SqliteStore(join(config.dataDir, 'lotsen.db'));
+  // --- Tally report (issue 7): message statistics share the store's connection (and its file or key prefix).
+  const stats: StatsStore =
+    store instanceof SqliteStore ? new SqliteStatsStore(store.database) : new (await import('./adapters/store/redis-stats.ts')).RedisStatsStore((store as RedisStore).shared);
   const spool = new EscalationSpool(config.dataDir);
   const notifiers: SafetyNotifier[] = config.safetyWebhookUrl ? [new WebhookNotifier(config.safetyWebhookUrl)] : [];
   const safety = new SafetyDesk({
@@ -96,9 +118,15 @@ export async function createLotsen(config: Config, log: Logger): Promise<Lotsen>
     if (type === 'claim' && escalation.owner) metrics.timeToClaim.observe(since);
     if (type === 'answer') metrics.timeToAnswer.observe(since);
   });
+  // --- Tally report (issue 7): created, first claim and first answer of each escalated question.
+  desk.onChange((event) => {
+    const timing = timingOf(event, new Date());
+    if (timing) return stats.recordEscalationTiming(timing).catch((err: unknown) => log.warn({ err: err instanceof Error ? err.message : String(err) }, 'escalation timing not counted'));
+  });
   const outbox = new OutboxWorker({
     store,
-    senders: [new WebhookSender((id) => router.routing.destinations.find((d) => d.id === id)?.webhook)],
+    // --- Tally report (issue 7): the managers' weekly post goes to LOTSEN_MANAGERS_WEBHOOK_URL.
+    senders: [new WebhookSender((id) => (id === MANAGERS_WEBHOOK ? config.report.managersWebhookUrl : router.routing.destinations.find((d) => d.id === id)?.webhook))],
     log,
     leaseMs: config.workLeaseMs,
     onDelivered: (m) => metrics.outboundDelivered.inc({ channel: m.channel }),
@@ -106,6 +134,10 @@ export async function createLotsen(config: Config, log: Logger): Promise<Lotsen>
     // Set aside, not silently dropped: the audit log keeps where it was going and why it was refused.
     onDead: (m, error) => store.appendAudit({ actor: 'lotsen', role: 'system', action: 'outbound.dead', subject: m.id, detail: { channel: m.channel, key: m.key, error } }, new Date()),
   });
+  // --- Failure tally (issue 7)
+  const failures = new FailureDesk({ store, threshold: config.tickets.threshold, log });
+  failures.onChange(failureRelay(store, { ticketWebhook: !!config.tickets.webhook, publicUrl: config.publicUrl, lang: detectLanguage }));
+  if (config.tickets.webhook) outbox.addSender(new TicketWebhookSender(config.tickets.webhook.url, config.tickets.webhook.secret));
   const drafts = new DraftWriter(join(config.kbDir, 'drafts'));
   const assistant = new Assistant({
     answerer,
@@ -130,8 +162,16 @@ export async function createLotsen(config: Config, log: Logger): Promise<Lotsen>
     limiter: new MemoryRateLimiter(config.rateLimits),
     log,
     eventLeaseMs: config.workLeaseMs,
+    failures,
   });
   assistant.onReply((reply, platform) => metrics.messages.inc({ platform, outcome: reply.outcome }));
+  // --- Tally report (issue 7): counts and labels (and a gap's redacted question); never the asker.
+  assistant.onReply((reply, platform, context) => {
+    // `lotsen ask` in a terminal is a test of the bot, not staff traffic.
+    if (platform === 'cli') return;
+    const record = messageRecordOf(reply, platform, context, { at: new Date(), threshold: config.answerThreshold, articles: knowledge.state.articles });
+    stats.recordMessage(record).catch((err: unknown) => log.warn({ err: err instanceof Error ? err.message : String(err) }, 'message not counted in the statistics'));
+  });
 
   /** Stores what was held while the store was down, in order; questions are routed now. */
   const flushSpool = async () => {
@@ -156,6 +196,24 @@ export async function createLotsen(config: Config, log: Logger): Promise<Lotsen>
   };
   let timers: NodeJS.Timeout | undefined;
   let stopped = false;
+  // --- Tally report (issue 7): destinations are looked up at each run, as the Slack and Teams adapters are added below.
+  const weeklyReport = new WeeklyPost({
+    store,
+    sources: reportSources({ stats, store, failures }),
+    destinations: () =>
+      managersDestinations({
+        store,
+        slack: lotsen.slack,
+        slackChannel: config.slack?.managersChannel,
+        teams: lotsen.teams,
+        teamsChannel: config.teams?.managersChannel,
+        webhookUrl: config.report.managersWebhookUrl,
+      }),
+    schedule: config.report.schedule,
+    tz: config.report.tz,
+    lang: config.report.lang,
+    log,
+  });
   const lotsen: Lotsen = {
     config,
     knowledge,
@@ -163,6 +221,9 @@ export async function createLotsen(config: Config, log: Logger): Promise<Lotsen>
     store,
     safety,
     desk,
+    failures,
+    stats, // --- Tally report (issue 7)
+    weeklyReport,
     outbox,
     drafts,
     metrics,
@@ -184,6 +245,9 @@ export async function createLotsen(config: Config, log: Logger): Promise<Lotsen>
       timers = setTimeout(loop, 0).unref();
       // --- Slack (issue 5): Socket Mode connects here; HTTP mode is served by the web server.
       void lotsen.slack?.start().catch((err: unknown) => log.error({ err: err instanceof Error ? err.message : String(err) }, 'slack socket mode cannot connect'));
+      // --- Teams (issue 6): served by the web server; nothing connects.
+      void lotsen.teams?.start().catch((err: unknown) => log.error({ err: err instanceof Error ? err.message : String(err) }, 'teams cannot start'));
+      weeklyReport.start(); // --- Tally report (issue 7)
     },
     runWorkersOnce,
     watchKnowledge() {
@@ -201,7 +265,9 @@ export async function createLotsen(config: Config, log: Logger): Promise<Lotsen>
     async close() {
       stopped = true;
       clearTimeout(timers);
+      weeklyReport.stop(); // --- Tally report (issue 7)
       await lotsen.slack?.stop(); // --- Slack (issue 5)
+      await lotsen.teams?.stop(); // --- Teams (issue 6)
       await outbox.stop();
       knowledge.close();
       safety.stop();
@@ -210,5 +276,7 @@ export async function createLotsen(config: Config, log: Logger): Promise<Lotsen>
   };
   // --- Slack (issue 5): Bolt takes a while to import, so it loads only when configured.
   if (config.slack) lotsen.slack = await (await import('./adapters/slack/adapter.ts')).createSlackAdapter(lotsen, config.slack);
+  // --- Teams (issue 6): the Teams SDK takes about a third of a second to import, so it loads only when configured.
+  if (config.teams) lotsen.teams = await (await import('./adapters/teams/adapter.ts')).createTeamsAdapter(lotsen, config.teams);
   return lotsen;
 }

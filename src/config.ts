@@ -5,6 +5,7 @@ import { projectRoot } from './paths.ts';
 import type { Role, RoleDirectory } from './core/identity/roles.ts';
 import type { Routing } from './core/escalation/routing.ts';
 import type { ServiceLevels } from './core/escalation/lifecycle.ts';
+import { isTimeZone, offsetMs, parseSchedule, type Schedule } from './core/report/calendar.ts'; // --- Tally report (issue 7)
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 export const isLoopbackHost = (host: string) => LOOPBACK.has(host) || host.startsWith('127.');
@@ -35,6 +36,28 @@ const list = optionalString.transform((v) => (v ? v.split(',').map((x) => x.trim
 const flag = z.enum(['true', 'false', '1', '0', 'yes', 'no']).optional().transform((v) => v === 'true' || v === '1' || v === 'yes');
 // Tokens are compared in constant time; short ones are guessable.
 const token = (name: string) => optionalString.refine((v) => v === undefined || v.length >= 16, `${name} must be at least 16 characters`);
+
+// --- Teams (issue 6): where Lotsen sends bearer tokens or fetches signing keys: https, or http on this machine (tests).
+const teamsEndpoint = (name: string) =>
+  optionalString.refine((v) => {
+    if (v === undefined) return true;
+    try {
+      const u = new URL(v);
+      return u.protocol === 'https:' || (u.protocol === 'http:' && isLoopbackHost(u.hostname.replace(/^\[|\]$/g, '')));
+    } catch {
+      return false;
+    }
+  }, `${name} must be an https URL (http only on 127.0.0.1 or localhost)`);
+const teamsConversation = (name: string) =>
+  optionalString.refine((v) => v === undefined || /^19:[^\s;]+$/.test(v), `${name} must be a Teams conversation id (19:…@thread.tacv2), not a channel name`);
+const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// --- end Teams ---
+
+// --- Tally report (issue 7): statistics are counted per UTC hour, so local days need whole-hour offsets.
+const wholeHours = (tz: string) => {
+  const year = new Date().getUTCFullYear();
+  return [0, 3, 6, 9].every((m) => offsetMs(Date.UTC(year, m, 15), tz) % 3_600_000 === 0);
+};
 
 const schema = z.object({
   PORT: numberIn(0, 65535, 3000, true),
@@ -78,6 +101,12 @@ const schema = z.object({
   AZURE_OPENAI_API_VERSION: optionalString.default('2024-10-21'),
   AZURE_OPENAI_CHAT_DEPLOYMENT: optionalString,
   AZURE_OPENAI_EMBEDDING_DEPLOYMENT: optionalString,
+  // --- Failure tally and tickets (issue 7) ---
+  LOTSEN_TICKET_MIN_REPORTS: numberIn(1, 1000, 3, true),
+  LOTSEN_TICKET_MIN_USERS: numberIn(1, 1000, 2, true),
+  LOTSEN_TICKET_WEBHOOK_URL: url('LOTSEN_TICKET_WEBHOOK_URL'),
+  LOTSEN_TICKET_WEBHOOK_SECRET: token('LOTSEN_TICKET_WEBHOOK_SECRET'),
+  LOTSEN_FEED_TOKEN: token('LOTSEN_FEED_TOKEN'),
   // --- Slack (issue 5) ---
   LOTSEN_PUBLIC_URL: url('LOTSEN_PUBLIC_URL').default('http://127.0.0.1:3000'),
   SLACK_BOT_TOKEN: optionalString.refine((v) => v === undefined || /^xox[bp]-\S+$/.test(v), 'SLACK_BOT_TOKEN must be a bot token (xoxb-…)'),
@@ -86,6 +115,28 @@ const schema = z.object({
   SLACK_API_URL: url('SLACK_API_URL'),
   SLACK_SUPERUSER_CHANNEL: optionalString.refine((v) => v === undefined || /^[CG][A-Z0-9]+$/.test(v), 'SLACK_SUPERUSER_CHANNEL must be a channel id (C…), not a name'),
   SLACK_MANAGERS_CHANNEL: optionalString.refine((v) => v === undefined || /^[CG][A-Z0-9]+$/.test(v), 'SLACK_MANAGERS_CHANNEL must be a channel id (C…), not a name'),
+  // --- Teams (issue 6): CLIENT_ID / CLIENT_SECRET / TENANT_ID are the Teams SDK's names for the same settings.
+  TEAMS_APP_ID: optionalString.refine((v) => v === undefined || guid.test(v), 'TEAMS_APP_ID must be the bot\'s Microsoft App ID (a GUID)'),
+  CLIENT_ID: optionalString.refine((v) => v === undefined || guid.test(v), 'CLIENT_ID must be the bot\'s Microsoft App ID (a GUID)'),
+  TEAMS_APP_PASSWORD: optionalString,
+  CLIENT_SECRET: optionalString,
+  TEAMS_TENANT_ID: optionalString.refine((v) => v === undefined || guid.test(v) || /^[a-z0-9.-]+\.[a-z]{2,}$/i.test(v), 'TEAMS_TENANT_ID must be the Entra tenant id (a GUID) or its domain'),
+  TENANT_ID: optionalString.refine((v) => v === undefined || guid.test(v) || /^[a-z0-9.-]+\.[a-z]{2,}$/i.test(v), 'TENANT_ID must be the Entra tenant id (a GUID) or its domain'),
+  TEAMS_LOCAL: flag,
+  TEAMS_SUPERUSER_CHANNEL: teamsConversation('TEAMS_SUPERUSER_CHANNEL'),
+  TEAMS_MANAGERS_CHANNEL: teamsConversation('TEAMS_MANAGERS_CHANNEL'),
+  TEAMS_SERVICE_URL: teamsEndpoint('TEAMS_SERVICE_URL'),
+  TEAMS_OPENID_METADATA_URL: teamsEndpoint('TEAMS_OPENID_METADATA_URL'),
+  TEAMS_TOKEN_URL: teamsEndpoint('TEAMS_TOKEN_URL'),
+  TEAMS_GRAPH_URL: teamsEndpoint('TEAMS_GRAPH_URL'),
+  // --- Tally report (issue 7) ---
+  LOTSEN_REPORT_SCHEDULE: optionalString.default('Mon 07:00').refine((v) => parseSchedule(v) !== undefined, 'LOTSEN_REPORT_SCHEDULE must be a weekday and a 24-hour time, e.g. "Mon 07:00"'),
+  LOTSEN_REPORT_TZ: optionalString
+    .default('Europe/Stockholm')
+    .refine(isTimeZone, 'LOTSEN_REPORT_TZ must be an IANA time zone, e.g. Europe/Stockholm')
+    .refine((v) => !isTimeZone(v) || wholeHours(v), 'LOTSEN_REPORT_TZ must be a whole number of hours from UTC (statistics are kept per hour)'),
+  LOTSEN_REPORT_LANG: z.enum(['sv', 'en'], { error: 'LOTSEN_REPORT_LANG must be sv or en' }).default('sv'),
+  LOTSEN_MANAGERS_WEBHOOK_URL: url('LOTSEN_MANAGERS_WEBHOOK_URL'),
 });
 
 export interface ModelConfig {
@@ -131,6 +182,28 @@ export interface Config {
   /** Where people reach this server (article links in chat messages); no trailing slash. */
   publicUrl: string;
   slack?: SlackConfig;
+  teams?: TeamsConfig; // --- Teams (issue 6)
+  tickets: TicketConfig; // --- Failure tally (issue 7)
+  report: ReportConfig; // --- Tally report (issue 7)
+}
+
+// --- Tally report (issue 7) ---
+/** The managers' weekly tally: when it is posted, on whose calendar, in which language, and to which webhook. */
+export interface ReportConfig {
+  schedule: Schedule;
+  tz: string;
+  lang: 'sv' | 'en';
+  /** Posted through the outbox (destination "report:managers") when set; Slack and Teams use their managers' channels. */
+  managersWebhookUrl?: string;
+}
+// --- end Tally report ---
+
+/** When a recurring failure becomes a ticket, where tickets go, and who may read the feeds. */
+export interface TicketConfig {
+  threshold: { minReports: number; minUsers: number };
+  webhook?: { url: string; secret: string };
+  /** Bearer token for the feeds (IT's ticket system polls them); managers and admins may read them too. */
+  feedToken?: string;
 }
 
 /** Slack is on when both the bot token and the signing secret are set. */
@@ -145,6 +218,27 @@ export interface SlackConfig {
   superuserChannel?: string;
   managersChannel?: string;
 }
+
+// --- Teams (issue 6) ---
+/** Teams is on with the app credentials (activities authenticated), or with TEAMS_LOCAL=true on loopback (not authenticated). */
+export interface TeamsConfig {
+  /** The bot's Microsoft App ID (Entra app registration); unset only in local mode. */
+  appId?: string;
+  appPassword?: string;
+  tenantId?: string;
+  /** No credentials: inbound activities are not authenticated, so the server listens on loopback only. */
+  local: boolean;
+  /** Super-user conversation for topics whose destination names no teamsConversation. */
+  superuserChannel?: string;
+  managersChannel?: string;
+  /** Bot Connector base for proactive messages to conversations Lotsen has not heard from yet. */
+  serviceUrl: string;
+  /** Test-only: OpenID metadata (signing keys at …/keys), the client-credentials token endpoint and Microsoft Graph, on loopback. */
+  openIdMetadataUrl?: string;
+  tokenUrl?: string;
+  graphUrl?: string;
+}
+// --- end Teams ---
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -229,6 +323,51 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError('Invalid configuration:\n  SLACK_APP_TOKEN: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET too (Socket Mode needs all three)');
   }
   // --- end Slack ---
+  // --- Teams (issue 6) ---
+  let teams: TeamsConfig | undefined;
+  {
+    const fail = (line: string) => new ConfigError(`Invalid configuration:\n  ${line}`);
+    const either = (a: keyof typeof e, b: keyof typeof e) => {
+      const [x, y] = [e[a] as string | undefined, e[b] as string | undefined];
+      if (x && y && x !== y) throw fail(`${a}: differs from ${b}; set one of them`);
+      return x ?? y;
+    };
+    const appId = either('TEAMS_APP_ID', 'CLIENT_ID');
+    const appPassword = either('TEAMS_APP_PASSWORD', 'CLIENT_SECRET');
+    const tenantId = either('TEAMS_TENANT_ID', 'TENANT_ID');
+    if (appId && !appPassword) throw fail('TEAMS_APP_PASSWORD: required when TEAMS_APP_ID is set (the client secret of the bot\'s app registration)');
+    if (appPassword && !appId) throw fail('TEAMS_APP_ID: required when TEAMS_APP_PASSWORD is set (the bot\'s Microsoft App ID)');
+    if (!appId && e.TEAMS_LOCAL && !isLoopbackHost(e.HOST)) {
+      throw fail(`TEAMS_LOCAL: Teams without TEAMS_APP_ID and TEAMS_APP_PASSWORD accepts unauthenticated activities, so it runs only on loopback; HOST=${e.HOST} serves beyond this machine. Set the app credentials, or HOST=127.0.0.1`);
+    }
+    if (appId || e.TEAMS_LOCAL) {
+      teams = {
+        appId,
+        appPassword,
+        tenantId,
+        local: !appId,
+        superuserChannel: e.TEAMS_SUPERUSER_CHANNEL,
+        managersChannel: e.TEAMS_MANAGERS_CHANNEL,
+        serviceUrl: (e.TEAMS_SERVICE_URL ?? 'https://smba.trafficmanager.net/teams').replace(/\/+$/, ''),
+        openIdMetadataUrl: e.TEAMS_OPENID_METADATA_URL,
+        tokenUrl: e.TEAMS_TOKEN_URL,
+        graphUrl: e.TEAMS_GRAPH_URL?.replace(/\/+$/, ''),
+      };
+    } else if (e.TEAMS_SUPERUSER_CHANNEL || e.TEAMS_MANAGERS_CHANNEL || tenantId) {
+      throw fail(`${e.TEAMS_SUPERUSER_CHANNEL ? 'TEAMS_SUPERUSER_CHANNEL' : e.TEAMS_MANAGERS_CHANNEL ? 'TEAMS_MANAGERS_CHANNEL' : 'TEAMS_TENANT_ID'}: set TEAMS_APP_ID and TEAMS_APP_PASSWORD too (or TEAMS_LOCAL=true for local testing)`);
+    }
+  }
+  // --- end Teams ---
+  // --- Failure tally (issue 7) ---
+  if (e.LOTSEN_TICKET_WEBHOOK_URL && !e.LOTSEN_TICKET_WEBHOOK_SECRET) {
+    throw new ConfigError('Invalid configuration:\n  LOTSEN_TICKET_WEBHOOK_SECRET: required when LOTSEN_TICKET_WEBHOOK_URL is set (the receiver checks the signature with it)');
+  }
+  const tickets: TicketConfig = {
+    threshold: { minReports: e.LOTSEN_TICKET_MIN_REPORTS, minUsers: e.LOTSEN_TICKET_MIN_USERS },
+    webhook: e.LOTSEN_TICKET_WEBHOOK_URL ? { url: e.LOTSEN_TICKET_WEBHOOK_URL, secret: e.LOTSEN_TICKET_WEBHOOK_SECRET! } : undefined,
+    feedToken: e.LOTSEN_FEED_TOKEN,
+  };
+  // --- end Failure tally ---
   if (e.LOTSEN_SLA_REESCALATE_MIN < e.LOTSEN_SLA_REMIND_MIN) {
     throw new ConfigError('Invalid configuration:\n  LOTSEN_SLA_REESCALATE_MIN: must not be shorter than LOTSEN_SLA_REMIND_MIN');
   }
@@ -254,6 +393,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     model,
     publicUrl: e.LOTSEN_PUBLIC_URL.replace(/\/+$/, ''),
     slack,
+    teams, // --- Teams (issue 6)
+    tickets, // --- Failure tally (issue 7)
+    report: { schedule: parseSchedule(e.LOTSEN_REPORT_SCHEDULE)!, tz: e.LOTSEN_REPORT_TZ, lang: e.LOTSEN_REPORT_LANG, managersWebhookUrl: e.LOTSEN_MANAGERS_WEBHOOK_URL }, // --- Tally report (issue 7)
   };
 }
 

@@ -390,6 +390,18 @@ describe('Slack', () => {
     expect(blockText(post)).toContain('*Veckans fel*');
   });
 
+  it('counts a failure report from a DM in its recurring failure and tells the reporter in the DM when it is fixed', async () => {
+    await h.event(dm('USTAFF1', 'DFAIL', 'Etikettskrivaren på avdelningen skriver ut helt tomma provetiketter sedan i morse'));
+    const registered = await fake.waitFor('chat.postMessage', (c) => c.body.channel === 'DFAIL');
+    expect(JSON.stringify(registered.body)).toContain('registrerat felet');
+    const [group] = await h.lotsen.failures.list();
+    expect(group!.group.count).toBe(1);
+    const result = await h.lotsen.failures.setStatus(group!.id, { status: 'fixed', note: 'Skrivaren är utbytt.' }, { id: 'web:anna', name: 'Anna Super', role: 'superuser' });
+    expect(result.ok).toBe(true);
+    const told = await fake.waitFor('chat.postMessage', (c) => c.body.channel === 'DFAIL' && JSON.stringify(c.body).includes('Skrivaren är utbytt'));
+    expect(JSON.stringify(told.body)).toContain('åtgärdat');
+  });
+
   it('delivers after a 429 once Retry-After has passed, and loses nothing', async () => {
     fake.rateLimit('chat.postMessage', 1, 1);
     const started = Date.now();

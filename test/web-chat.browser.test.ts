@@ -152,6 +152,39 @@ describe('web chat in a headless browser (phone viewport)', () => {
     await noHorizontalScroll(page);
   });
 
+  it('a reported failure: the reporter sees it registered, then the workaround a super-user gives on /failures, then that it is fixed', async () => {
+    const page = await openChat();
+    await page.evaluate(() => (document.body.dataset.pollMs = '100'));
+    const answer = await ask(page, 'Skannern i läkemedelsrummet läser inte streckkoden på armbanden, det piper bara fel');
+    const report = answer.locator('.report-status');
+    await expect.poll(() => report.getAttribute('data-status')).toBe('open');
+    expect(await report.innerText()).toContain('Felet är registrerat');
+
+    const superuser = await browser.newContext({ viewport: PHONE, locale: 'sv-SE' });
+    const failures = await superuser.newPage();
+    failures.on('pageerror', (err) => pageErrors.push(err.message));
+    await failures.goto(`${baseUrl}/signin`);
+    await failures.locator('input[name=name]').fill('Sam Superanvändare');
+    await failures.locator('select[name=role]').selectOption('superuser');
+    await failures.locator('button[type=submit]').click();
+    await failures.goto(`${baseUrl}/failures`);
+    const group = failures.locator('.failure', { hasText: 'Skannern i läkemedelsrummet' });
+    await group.locator('textarea[name=workaround]').fill('Skriv in patientens **id-nummer** för hand tills vidare.');
+    await group.getByRole('button', { name: /Markera som känt fel/ }).click();
+    await failures.waitForURL(`${baseUrl}/failures`);
+    expect(await failures.locator('.failure.known').count()).toBe(1);
+    await noHorizontalScroll(failures);
+
+    await expect.poll(() => report.getAttribute('data-status')).toBe('known');
+    expect(await report.locator('.workaround strong').innerText()).toBe('id-nummer');
+    await failures.locator('.failure.known').getByRole('button', { name: /Markera som åtgärdat/ }).click();
+    await failures.waitForURL(`${baseUrl}/failures`);
+    await superuser.close();
+    await expect.poll(() => report.getAttribute('data-status')).toBe('fixed');
+    expect(await report.innerText()).toContain('Åtgärdat');
+    await noHorizontalScroll(page);
+  });
+
   it('switches to English and answers an English question with a citation', async () => {
     const page = await openChat();
     await page.locator('#lang-toggle').click();

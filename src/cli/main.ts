@@ -13,6 +13,8 @@ import { KnowledgeBaseError } from '../knowledge-service.ts';
 import { messages } from '../core/answer/messages.ts';
 import { redact } from '../core/privacy/redact.ts';
 import { triage } from '../core/triage/classify.ts';
+import { tallyCommand } from './tally-command.ts';
+import { REPORT_USAGE, reportCommand } from './report-command.ts'; // --- Tally report (issue 7)
 import { z } from 'zod';
 
 const USAGE = `Usage: lotsen <command> [options]
@@ -23,7 +25,12 @@ Commands:
   eval --kb DIR --cases FILE.jsonl [--json]     measure retrieval and answers on a question set
   kb lint [DIR] [--json]                        check a knowledge base folder; exit 1 on problems
   classify [--json] < FILE.jsonl                intent and severity of lines {"id","text"}
+  tally [--json] < FILE.jsonl                   group failure reports {"id","text","user","site","ts"} into
+                                                recurring failures; "users" is how many distinct users,
+                                                "sites" the list of distinct sites; bad line: exit 1
   redact < FILE                                 the same lines with personal data replaced by tags
+${REPORT_USAGE}
+  teams package [--out FILE]                    the Microsoft Teams app package (manifest and icons, a zip)
 
 Settings come from the environment; see .env.example.`;
 
@@ -183,8 +190,18 @@ export async function main(argv: string[]): Promise<number> {
         return await kbCommand(args);
       case 'classify':
         return await classifyCommand(args);
+      case 'tally':
+        return await tallyCommand(args);
+      case 'report': // --- Tally report (issue 7)
+        return await reportCommand(args);
       case 'redact':
         return await redactCommand();
+      // --- Teams (issue 6)
+      case 'teams': {
+        const [sub, ...rest] = args;
+        if (sub !== 'package') throw new UsageError('teams has one subcommand: lotsen teams package [--out FILE]');
+        return (await import('./teams-package.ts')).teamsPackageCommand(rest, config({}));
+      }
       case undefined:
         process.stderr.write(`${USAGE}\n`);
         return 2;

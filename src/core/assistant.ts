@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { AskResult, Citation } from './answer/answerer.ts';
 import type { Answerer } from './answer/answerer.ts';
 import { messages } from './answer/messages.ts';
@@ -8,6 +9,7 @@ import { redact, redactedKinds, type PiiKind } from './privacy/redact.ts';
 import type { Retriever } from './retrieval/retriever.ts';
 import type { SafetyDesk } from './safety/safety-desk.ts';
 import type { EscalationDesk } from './escalation/desk.ts';
+import type { FailureDesk } from './failures/failure-desk.ts';
 import type { Conversation, Store } from './store/store.ts';
 import { detectLanguage } from './text/language.ts';
 import { triage } from './triage/classify.ts';
@@ -46,6 +48,16 @@ export interface Reply {
   escalation?: { status: 'open' | 'claimed' | 'answered' | 'closed' | 'pending'; linked: boolean; destination: string; topic: string };
   /** For rate-limited replies: when to try again. */
   retryAfterS?: number;
+  /** The recurring failure the message was counted in, or whose known-issue workaround answered it. */
+  failureGroup?: { id: string; label: string; module?: string; known: boolean; count: number; ticket: boolean };
+}
+
+type ReplyBase = Pick<Reply, 'question' | 'triage' | 'redacted' | 'privacyNote'>;
+
+/** --- Tally report (issue 7): what a reply listener learns besides the reply: the asker's site (never who), and whether the asker asked for a person after an answer. */
+export interface ReplyContext {
+  site?: string;
+  followUp: boolean;
 }
 
 export type LimitDecision = { ok: true } | { ok: false; retryAfterS: number; scope: 'user' | 'global' };
@@ -70,6 +82,8 @@ export interface AssistantOptions {
   log: Logger;
   /** How long an attempt at a platform event holds it before another may take over (it crashed). */
   eventLeaseMs?: number;
+  /** The failure tally; unset (CLI), failure reports are answered but not counted. */
+  failures?: FailureDesk;
 }
 
 /** Another attempt at the same platform event is in hand (or crashed less than a lease ago): try again later. */
@@ -86,7 +100,7 @@ export class EventBusyError extends Error {
  */
 export class Assistant {
   private readonly o: AssistantOptions;
-  private readonly replyListeners: ((reply: Reply, platform: string) => void)[] = [];
+  private readonly replyListeners: ((reply: Reply, platform: string, context: ReplyContext) => void)[] = [];
 
   constructor(options: AssistantOptions) {
     this.o = options;
@@ -113,7 +127,7 @@ export class Assistant {
   }
 
   /** Told of every reply (metrics); never of the text. */
-  onReply(listener: (reply: Reply, platform: string) => void): void {
+  onReply(listener: (reply: Reply, platform: string, context: ReplyContext) => void): void {
     this.replyListeners.push(listener);
   }
 
@@ -125,7 +139,7 @@ export class Assistant {
     const triaged = triage(text);
     const detected = detectLanguage(text);
     const privacyNote = kinds.length ? messages[detected].redacted(kinds) : undefined;
-    const base = { question: text, triage: triaged, redacted: kinds, privacyNote };
+    const base: ReplyBase = { question: text, triage: triaged, redacted: kinds, privacyNote };
     let reply: Reply;
     if (triaged.intent === 'safety') {
       const report = await this.o.safety.report({ text, lang: detected, triage: triaged, asker: message.asker, conversation: message.conversation, sourceEventId: message.eventId }, this.o.retriever());
@@ -136,10 +150,7 @@ export class Assistant {
         const answer = limit.scope === 'user' ? messages[detected].tooMany(limit.retryAfterS) : messages[detected].busy;
         reply = { ...base, outcome: 'limited', answer, citations: [], ranked: [], confidence: 0, lang: detected, retryAfterS: limit.retryAfterS };
       } else {
-        const result = await this.o.answerer.ask(this.o.retriever(), text);
-        reply = { ...base, outcome: result.outcome, answer: result.answer, citations: result.citations, ranked: result.ranked, confidence: result.confidence, lang: result.lang };
-        // The CLI answers one question and exits; there is nobody to relay an answer to.
-        if (result.outcome === 'escalated' && this.o.desk && message.asker.platform !== 'cli') reply = await this.escalate(reply, message);
+        reply = (await this.knownIssue(base, message, detected)) ?? (await this.answer(base, message));
       }
     }
     // Counts and labels only: message text and personal data never reach the log.
@@ -147,7 +158,56 @@ export class Assistant {
       { platform: message.asker.platform, intent: triaged.intent, severity: triaged.severity, outcome: reply.outcome, redacted: kinds, confidence: reply.confidence, ms: Math.round(performance.now() - started) },
       'message',
     );
-    for (const listener of this.replyListeners) listener(reply, message.asker.platform);
+    for (const listener of this.replyListeners) listener(reply, message.asker.platform, { site: message.asker.site, followUp: false });
+    return reply;
+  }
+
+  /** A question or report about a known issue is answered with its workaround, and the asker is told when it is fixed. */
+  private async knownIssue(base: ReplyBase, message: Inbound, lang: Lang): Promise<Reply | undefined> {
+    const failures = this.o.failures;
+    if (!failures || (base.triage.intent !== 'failure' && base.triage.intent !== 'question')) return undefined;
+    const known = await failures.knownIssue(base.question).catch(() => undefined);
+    if (!known?.workaround) return undefined;
+    const input = { reportId: message.eventId ?? randomUUID(), text: base.question, asker: message.asker, conversation: message.conversation, at: new Date() };
+    const counted = await (base.triage.intent === 'failure' ? failures.report(input) : failures.link(known.id, input).then(() => known)).catch((err: unknown) => {
+      this.o.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'failure report not counted');
+      return known;
+    });
+    return {
+      ...base,
+      outcome: 'answered',
+      answer: messages[lang].knownIssue(known.label, known.workaround),
+      citations: [],
+      ranked: [],
+      confidence: 1,
+      lang,
+      failureGroup: { id: known.id, label: known.label, module: known.module, known: true, count: counted.group.count, ticket: !!counted.ticket },
+    };
+  }
+
+  /**
+   * From the knowledge base; a failure report is also counted in its recurring failure. What the
+   * knowledge base does not cover goes to super-users, except a failure that is already a ticket:
+   * IT has it, and its reporters need not fill the super-users' queue with it again.
+   */
+  private async answer(base: ReplyBase, message: Inbound): Promise<Reply> {
+    const result = await this.o.answerer.ask(this.o.retriever(), base.question);
+    let reply: Reply = { ...base, outcome: result.outcome, answer: result.answer, citations: result.citations, ranked: result.ranked, confidence: result.confidence, lang: result.lang };
+    // The CLI answers one question and exits: nothing is counted and there is nobody to relay an answer to.
+    if (message.asker.platform === 'cli') return reply;
+    if (base.triage.intent === 'failure' && this.o.failures) {
+      try {
+        const g = await this.o.failures.report({ reportId: message.eventId ?? randomUUID(), text: base.question, asker: message.asker, conversation: message.conversation, at: new Date() });
+        const failureGroup = { id: g.id, label: g.label, module: g.module, known: false, count: g.group.count, ticket: !!g.ticket };
+        const m = messages[reply.lang];
+        if (g.ticket && reply.outcome === 'escalated') return { ...reply, answer: m.failureTicketed(g.label, g.group.count), failureGroup };
+        reply = { ...reply, answer: `${m.failureRegistered(g.label, g.group.count)}\n\n${reply.answer}`, failureGroup };
+      } catch (err) {
+        // The report is still answered (and escalated) below; only the count misses it.
+        this.o.log.warn({ err: err instanceof Error ? err.message : String(err) }, 'failure report not counted');
+      }
+    }
+    if (reply.outcome === 'escalated' && this.o.desk) reply = await this.escalate(reply, message);
     return reply;
   }
 
@@ -173,7 +233,7 @@ export class Assistant {
     const base: Reply = { outcome: 'escalated', answer: '', citations: [], ranked, confidence: retrieval.confidence, lang, triage: triaged, question: text, redacted: kinds, privacyNote: kinds.length ? messages[lang].redacted(kinds) : undefined };
     const reply = await this.escalate(base, message);
     const done = { ...reply, answer: reply.answer.trim() };
-    for (const listener of this.replyListeners) listener(done, message.asker.platform);
+    for (const listener of this.replyListeners) listener(done, message.asker.platform, { site: message.asker.site, followUp: true });
     return done;
   }
 

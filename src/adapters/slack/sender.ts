@@ -10,6 +10,8 @@ export type SlackPayload =
   | { kind: 'post'; channel: string; thread?: string; text: string; blocks?: Block[] }
   /** A super-user's answer for an asker on Slack (enqueued by the escalation relay). */
   | { kind: 'answer'; escalationId: string; conversation: Conversation; lang: Lang; question: string; answer: string; by: string }
+  /** A note to someone in their own conversation, e.g. that a failure they reported is fixed (the failure relay). */
+  | { kind: 'notice'; conversation: Conversation; text: string }
   /** A claimer who has not answered (enqueued by the escalation relay). */
   | { kind: 'nudge'; escalationId: string; userId: string; question: string }
   /** Make sure the escalation card is in `channel`, showing the state now. */
@@ -160,6 +162,9 @@ export class SlackSender implements Sender {
           return;
         case 'answer':
           await this.post(p.conversation.channel, answerToAsker(p, this.o.publicUrl), p.conversation.thread);
+          return;
+        case 'notice':
+          await this.post(p.conversation.channel, textMessage(p.text, this.o.publicUrl), p.conversation.thread);
           return;
         case 'nudge':
           await this.post(p.userId, textMessage(`Påminnelse: du har tagit en fråga som väntar på ditt svar (${p.escalationId}). / Reminder: a question you claimed is waiting for your answer.\n\n> ${p.question.slice(0, 500)}`, this.o.publicUrl));

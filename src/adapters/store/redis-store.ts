@@ -500,6 +500,11 @@ export class RedisStore implements Store {
     return this.prefix + key;
   }
 
+  // --- Tally report (issue 7): the message statistics (redis-stats.ts) share this connection and key prefix.
+  get shared(): { client: RedisClient; prefix: string } {
+    return { client: this.client, prefix: this.prefix };
+  }
+
   private async run(name: ScriptName, keys: string[], args: (string | number)[]): Promise<unknown> {
     const options = { keys, arguments: args.map(String) };
     try {

@@ -138,6 +138,11 @@ export class SqliteStore implements Store {
     this.db.exec('CREATE INDEX IF NOT EXISTS escalations_by_due ON escalations (due_at) WHERE due_at IS NOT NULL');
   }
 
+  // --- Tally report (issue 7): the message statistics (sqlite-stats.ts) share this connection and file.
+  get database(): DatabaseSync {
+    return this.db;
+  }
+
   private transaction<T>(work: () => T): T {
     this.db.exec('BEGIN IMMEDIATE');
     try {

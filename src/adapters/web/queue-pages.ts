@@ -47,7 +47,7 @@ ${e.draftId ? `<p class="meta">Utkast / Draft: ${escapeHtml(e.draftId)}</p>` : '
     .join('');
   return page(
     'Superanvändarkö / Super-user queue',
-    `<h1>Superanvändarkö / Super-user queue</h1><p class="meta">${escapeHtml(options.who.displayName ?? options.who.role)} · ${active.length} väntar / waiting · <a href="/drafts">Utkast / Drafts</a> · <a href="/safety">Säkerhet / Safety</a></p>
+    `<h1>Superanvändarkö / Super-user queue</h1><p class="meta">${escapeHtml(options.who.displayName ?? options.who.role)} · ${active.length} väntar / waiting · <a href="/drafts">Utkast / Drafts</a> · <a href="/failures">Återkommande fel / Recurring failures</a> · <a href="/safety">Säkerhet / Safety</a></p>
 ${options.message ? `<p class="error" role="alert">${escapeHtml(options.message)}</p>` : ''}
 ${sections || '<p>Inga väntande frågor. / No questions waiting.</p>'}
 ${recent.length ? `<h2>Senast besvarade / Recently answered</h2><ol class="queue-list">${recent.map(row).join('')}</ol>` : ''}`,

@@ -10,6 +10,8 @@ import { WebAuth, signInSchema } from './auth.ts';
 import { safetyPage, signInPage, page } from './pages.ts';
 import { clientAddress, limit, readJson, readQuestion, replyResponse, type Env } from './http.ts';
 import { registerEscalationRoutes } from './escalation-routes.ts';
+import { registerDashboardRoutes } from './dashboard-routes.ts'; // --- Tally report (issue 7)
+import { registerFailureRoutes, registerFeedRoutes } from './failure-routes.ts'; // --- Failure tally (issue 7)
 
 const publicFile = (name: string) => readFileSync(new URL(`./public/${name}`, import.meta.url), 'utf8');
 const closeSchema = z.object({ note: z.string().trim().min(1).max(2000) });
@@ -53,12 +55,18 @@ export function createWebApp(lotsen: Lotsen): Hono<Env> {
     await lotsen.store
       .appendAudit({ actor: `web:${result.userId}`, role: result.role, action: 'session.sign-in', subject: superuser ? 'superusers' : `web:${result.userId}`, detail: superuser ? { name: result.displayName } : undefined }, now())
       .catch((err: unknown) => lotsen.log.warn({ role: result.role, err: err instanceof Error ? err.message : String(err) }, 'sign-in not audited: store unavailable'));
-    return c.redirect(result.role === 'staff' ? '/' : result.role === 'manager' ? '/safety' : '/queue', 303);
+    return c.redirect(result.role === 'staff' ? '/' : result.role === 'manager' ? '/dashboard' : '/queue', 303);
   });
 
   // --- Slack (issue 5): authenticated by Slack's signature, not a session, so before the sign-in check.
   const slack = lotsen.slack;
   if (slack) app.post('/slack/events', (c) => slack.handle(c.req.raw));
+  // --- Teams (issue 6): authenticated by the Bot Framework's JWT (or loopback-only without credentials), not a session.
+  const teams = lotsen.teams;
+  if (teams) app.post('/api/messages', (c) => teams.handle(c.req.raw));
+
+  // --- Failure tally (issue 7): the ticket feeds take their own token (IT's system polls them), so before the session check.
+  registerFeedRoutes(app, lotsen, auth);
 
   // Everything else needs an identity; unsigned requests are turned away before any body is read.
   app.use('*', async (c, next) => {
@@ -130,6 +138,8 @@ export function createWebApp(lotsen: Lotsen): Hono<Env> {
   });
 
   registerEscalationRoutes(app, lotsen, { allowed, forbidden });
+  registerDashboardRoutes(app, lotsen, { allowed, forbidden }); // --- Tally report (issue 7): managers and admins
+  registerFailureRoutes(app, lotsen, { allowed, forbidden }); // --- Failure tally (issue 7)
 
   app.get('/api/audit', async (c) => {
     if (!allowed(c, 'read-audit')) return forbidden(c);

@@ -24,6 +24,15 @@ export const messages = {
     safetyFallback: 'Sluta använda funktionen, använd reservrutinen och skriv en avvikelse.',
     tooMany: (seconds: number) => `Du har skickat många meddelanden på kort tid. Vänta ${seconds} sekunder och försök igen – ingenting av det du skrivit har sparats.`,
     busy: 'Lotsen har just nu väldigt många frågor. Försök igen om en liten stund, eller fråga en superanvändare.',
+    knownIssue: (label: string, workaround: string) =>
+      `**Det här är ett känt fel** (${label}). IT arbetar med det. Gör så här tills vidare:\n\n${workaround}\n\nJag säger till här när felet är åtgärdat.`,
+    failureRegistered: (label: string, count: number) =>
+      count > 1
+        ? `Jag har registrerat felet (${label}). ${count} rapporter om samma fel hittills; IT får dem samlade i ett ärende.`
+        : `Jag har registrerat felet (${label}). Kommer fler rapporter om samma sak får IT dem samlade i ett ärende.`,
+    failureTicketed: (label: string, count: number) =>
+      `IT har redan ett ärende om det här felet (${label}); din rapport är nummer ${count}. När det finns en tillfällig lösning eller felet är åtgärdat får du veta det här.`,
+    failureFixed: (label: string, note: string | undefined) => `✅ **Felet du rapporterade är åtgärdat:** ${label}.${note ? `\n\n${note}` : ''}\n\nSäg till om det fortfarande krånglar.`,
     escalatedTo: (destination: string, linked: boolean) =>
       linked
         ? `Någon har redan ställt samma fråga till superanvändarna (${destination}). Du får svaret här så snart de svarat.`
@@ -45,6 +54,15 @@ export const messages = {
     safetyFallback: 'Stop using the function, use the downtime routine and file an incident report.',
     tooMany: (seconds: number) => `You have sent many messages in a short time. Please wait ${seconds} seconds and try again – nothing you sent was stored.`,
     busy: 'Lotsen is very busy right now. Please try again in a moment, or ask a super-user.',
+    knownIssue: (label: string, workaround: string) =>
+      `**This is a known issue** (${label}). IT is working on it. Until it is fixed, do this:\n\n${workaround}\n\nI will tell you here when it is fixed.`,
+    failureRegistered: (label: string, count: number) =>
+      count > 1
+        ? `I have registered the fault (${label}). ${count} reports of the same fault so far; IT gets them together in one ticket.`
+        : `I have registered the fault (${label}). If more people report the same thing, IT gets them together in one ticket.`,
+    failureTicketed: (label: string, count: number) =>
+      `IT already has a ticket for this fault (${label}); yours is report number ${count}. You will hear here when there is a workaround or when it is fixed.`,
+    failureFixed: (label: string, note: string | undefined) => `✅ **The fault you reported is fixed:** ${label}.${note ? `\n\n${note}` : ''}\n\nTell me if it still gives you trouble.`,
     escalatedTo: (destination: string, linked: boolean) =>
       linked
         ? `Someone has already asked the super-users the same thing (${destination}). You will get the answer here as soon as they reply.`

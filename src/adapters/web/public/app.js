@@ -27,6 +27,7 @@ const text = {
     stuck: 'Sitter fortfarande fast',
     reopened: 'Frågan är öppen igen och ligger hos superanvändarna.',
     yours: 'Dina frågor till superanvändarna',
+    report: { open: (n) => `Felet är registrerat (${n} rapporter)`, known: 'Känt fel – gör så här tills vidare:', fixed: 'Åtgärdat' },
   },
   en: {
     tagline: 'Ask how to do things in Millennium.',
@@ -54,6 +55,7 @@ const text = {
     stuck: 'Still stuck',
     reopened: 'Your question is open again and back with the super-users.',
     yours: 'Your questions to the super-users',
+    report: { open: (n) => `The fault is registered (${n} reports)`, known: 'Known issue – until it is fixed, do this:', fixed: 'Fixed' },
   },
 };
 
@@ -145,8 +147,46 @@ function renderAnswer(result) {
     offer.append(strong, paragraph(t.offerHelp));
     box.append(offer);
   }
+  if (result.failureGroup) box.append(reportBox(result.failureGroup.id));
   if (result.outcome === 'answered') box.append(helpedRow(result));
   return box;
+}
+
+// A reported failure is followed until it is fixed: its workaround and the fix appear here (and after a reload).
+const REPORTS_KEY = 'lotsen-reports';
+const followed = () => JSON.parse(localStorage.getItem(REPORTS_KEY) || '[]');
+function reportBox(id) {
+  const box = document.createElement('div');
+  box.className = 'report-status';
+  box.dataset.failure = id;
+  localStorage.setItem(REPORTS_KEY, JSON.stringify([...new Set([...followed(), id])].slice(-20)));
+  void followReport(box, id);
+  return box;
+}
+
+async function followReport(box, id) {
+  try {
+    const res = await fetch(`/api/failures/${encodeURIComponent(id)}/status`, { signal: AbortSignal.timeout(10_000) });
+    if (res.status === 404) return box.remove();
+    if (res.ok) {
+      const s = await res.json();
+      const t = text[lang].report;
+      box.dataset.status = s.status;
+      const parts = [paragraph(s.status === 'fixed' ? `${t.fixed}: ${s.label}` : s.status === 'known' ? t.known : t.open(s.reports), 'state')];
+      if (s.status === 'known' && s.workaroundHtml) {
+        const body = document.createElement('div');
+        body.className = 'answer-text workaround';
+        body.innerHTML = s.workaroundHtml; // rendered and sanitised by the server
+        parts.push(body);
+      }
+      if (s.status === 'fixed' && s.fixNote) parts.push(paragraph(s.fixNote, 'meta'));
+      box.replaceChildren(...parts);
+      if (s.status === 'fixed') return localStorage.setItem(REPORTS_KEY, JSON.stringify(followed().filter((x) => x !== id)));
+    }
+  } catch {
+    // Offline for a moment: the next look catches up.
+  }
+  if (box.isConnected) setTimeout(() => void followReport(box, id), Number(document.body.dataset.pollMs || 5000) * 2);
 }
 
 function button(label, onClick, className) {
@@ -253,6 +293,10 @@ async function showMine() {
     if (!res.ok) return;
     const { items } = await res.json();
     const waiting = items.filter((i) => i.status !== 'closed').reverse();
+    const reports = followed();
+    if (!waiting.length && !reports.length) return;
+    document.getElementById('welcome').hidden = true;
+    for (const id of reports) add('bot', reportBox(id));
     if (!waiting.length) return;
     document.getElementById('welcome').hidden = true;
     add('bot', paragraph(text[lang].yours, 'label'));

@@ -1,0 +1,245 @@
+import type { Actor } from '../escalation/lifecycle.ts';
+import type { Logger } from '../ports.ts';
+import type { FailureGroupSummary } from '../stats/stats.ts';
+import type { Conversation, FailureGroupRecord, FailureReporter, Store } from '../store/store.ts';
+import { FailureGroup, FailureIndex, isTicket, type TicketThreshold } from '../tally/tally.ts';
+import { conceptOf } from '../tally/lexicon.ts';
+
+export interface FailureReportInput {
+  reportId: string;
+  /** Redacted. */
+  text: string;
+  asker: { platform: FailureReporter['platform']; userId: string; site?: string };
+  conversation: Conversation;
+  at: Date;
+}
+
+export type FailureEventType = 'ticket-created' | 'ticket-updated' | 'known' | 'fixed' | 'reopened';
+export interface FailureEvent {
+  type: FailureEventType;
+  record: FailureGroupRecord;
+}
+
+export type StatusChange = { status: 'known'; workaround: string } | { status: 'fixed'; note?: string } | { status: 'open' };
+export type StatusResult = { ok: true; record: FailureGroupRecord } | { ok: false; status: 404 | 409 | 400; message: string };
+
+/** Saves that lose a compare-and-set race are redone on the fresh group this many times. */
+const MAX_RETRIES = 5;
+const MAX_WORKAROUND = 4000;
+/** Held (in the store's event marks) while an instance makes a new group; a crashed holder's lapses. */
+const CREATE_LOCK = 'failure-tally:create-group';
+const CREATE_LOCK_MS = 5000;
+
+/** The module a group is about: its dominant module or device concept, for the report's "by module". */
+function moduleOf(group: FailureGroup): string | undefined {
+  const json = group.toJSON();
+  const top = Object.entries(json.features)
+    .filter(([key]) => key.startsWith('module:') || key.startsWith('device:'))
+    .sort((a, b) => b[1] - a[1])[0];
+  if (!top) return undefined;
+  return conceptOf(top[0])?.label ?? top[0].slice(top[0].indexOf(':') + 1);
+}
+
+/**
+ * Recurring failures: every failure report joins a group of reports of the same failure (the tally's
+ * index, kept in memory and in the store), a group that reaches the threshold becomes one ticket that
+ * keeps itself up to date, and super-users mark groups as known issues (with a workaround the bot
+ * then gives) and as fixed (everyone who reported it is told).
+ *
+ * Several instances share the store: each save is compare-and-set on the group's version, and before
+ * each report an instance takes in the groups others changed since it last looked.
+ */
+export class FailureDesk {
+  private index = new FailureIndex();
+  private readonly records = new Map<string, FailureGroupRecord>();
+  private readonly listeners: ((event: FailureEvent) => Promise<void> | void)[] = [];
+  private readonly store: Store;
+  private readonly threshold: TicketThreshold;
+  private readonly log: Logger;
+  private syncedAt = new Date(0);
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(o: { store: Store; threshold?: TicketThreshold; log: Logger }) {
+    this.store = o.store;
+    this.threshold = o.threshold ?? {};
+    this.log = o.log;
+  }
+
+  onChange(listener: (event: FailureEvent) => Promise<void> | void): void {
+    this.listeners.push(listener);
+  }
+
+  /** Takes in groups saved by other instances (all of them the first time). */
+  async sync(): Promise<void> {
+    // A little overlap: a save in the same millisecond as the last look is not missed.
+    const since = new Date(this.syncedAt.getTime() - 1000);
+    const changed = await this.store.listFailureGroups({ since });
+    let rebuild = false;
+    for (const r of changed) {
+      const mine = this.records.get(r.id);
+      if (mine && mine.version >= r.version) continue;
+      this.records.set(r.id, r);
+      rebuild = true;
+    }
+    if (changed.length) this.syncedAt = new Date(Math.max(...changed.map((r) => Date.parse(r.updatedAt))));
+    if (rebuild) this.rebuild();
+  }
+
+  private rebuild(): void {
+    const groups = [...this.records.values()].map((r) => r.group);
+    this.index = FailureIndex.fromJSON({ version: 1, seq: groups.length, groups });
+  }
+
+  /** One report at a time per instance: the index is changed in place. */
+  private serial<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(work, work);
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Adds a failure report to its group (a new one if none fits) and keeps the group's ticket current. */
+  report(input: FailureReportInput): Promise<FailureGroupRecord> {
+    return this.serial(async () => {
+      for (let attempt = 0; ; attempt++) {
+        await this.sync();
+        // A new group is made by one instance at a time, after looking again: two instances must not
+        // each start a group for the same failure from two different first reports.
+        let locked = false;
+        if (!this.index.match(input.text)) {
+          if ((await this.store.beginEvent(CREATE_LOCK, CREATE_LOCK_MS, new Date())) !== 'new') {
+            await new Promise((r) => setTimeout(r, 10 + Math.random() * 20));
+            continue;
+          }
+          locked = true;
+          await this.sync();
+        }
+        try {
+          const saved = await this.save(input);
+          if (saved) return saved;
+        } finally {
+          if (locked) await this.store.completeEvent(CREATE_LOCK, 1, new Date()).catch(() => undefined);
+        }
+        // Another instance saved this group first: start again from the store.
+        this.syncedAt = new Date(0);
+        this.records.clear();
+        this.rebuild();
+        if (attempt >= MAX_RETRIES) throw new Error('the failure group kept changing under this report');
+      }
+    });
+  }
+
+  /** Adds the report to the index and saves its group; undefined when the save lost a race. */
+  private async save(input: FailureReportInput): Promise<FailureGroupRecord | undefined> {
+    const { group } = this.index.add({ id: input.reportId, text: input.text, user: `${input.asker.platform}:${input.asker.userId}`, site: input.asker.site, ts: input.at.toISOString() });
+    const before = this.records.get(group.id);
+    const now = input.at;
+    const ticketNow = isTicket(group, this.threshold);
+    const record: FailureGroupRecord = {
+      ...(before ?? { id: group.id, version: 0, status: 'open' as const, updatedAt: now.toISOString() }),
+      group: group.toJSON(),
+      label: group.label,
+      module: moduleOf(group),
+    };
+    let event: FailureEventType | undefined;
+    if (ticketNow) {
+      const iso = now.toISOString();
+      record.ticket = before?.ticket
+        ? { ...before.ticket, updatedAt: iso, revision: before.ticket.revision + 1 }
+        : { id: group.id, createdAt: iso, updatedAt: iso, revision: 1 };
+      event = before?.ticket ? 'ticket-updated' : 'ticket-created';
+    }
+    const expected = before?.version ?? 0;
+    if (await this.store.saveFailureGroup(record, expected, now)) {
+      const saved = { ...record, version: expected + 1, updatedAt: now.toISOString() };
+      this.records.set(group.id, saved);
+      await this.store.addFailureReporter(group.id, { reportId: input.reportId, platform: input.asker.platform, userId: input.asker.userId, site: input.asker.site, conversation: input.conversation, at: now.toISOString() });
+      if (event) await this.emit({ type: event, record: saved });
+      return saved;
+    }
+    return undefined;
+  }
+
+  /** The known issue a message is about, if one fits: its workaround answers the message. */
+  async knownIssue(text: string): Promise<FailureGroupRecord | undefined> {
+    await this.serial(() => this.sync());
+    const match = this.index.match(text);
+    const record = match && this.records.get(match.group.id);
+    return record?.status === 'known' ? record : undefined;
+  }
+
+  /** Someone asked about a known issue: they are told too when it is fixed. */
+  async link(groupId: string, input: Omit<FailureReportInput, 'text'>): Promise<void> {
+    await this.store.addFailureReporter(groupId, { reportId: input.reportId, platform: input.asker.platform, userId: input.asker.userId, site: input.asker.site, conversation: input.conversation, at: input.at.toISOString() });
+  }
+
+  /** A super-user marks a group as a known issue (with a workaround), fixed, or open again. */
+  setStatus(id: string, change: StatusChange, actor: Actor, now = new Date()): Promise<StatusResult> {
+    return this.serial(async () => {
+      for (let attempt = 0; attempt <= MAX_RETRIES; attempt++) {
+        const current = await this.store.getFailureGroup(id);
+        if (!current) return { ok: false, status: 404, message: 'There is no such failure group.' };
+        const next: FailureGroupRecord = { ...current, status: change.status, statusBy: actor.name, statusAt: now.toISOString() };
+        if (change.status === 'known') {
+          const workaround = change.workaround.trim();
+          if (!workaround) return { ok: false, status: 400, message: 'Skriv en tillfällig lösning. / Write a workaround.' };
+          if (workaround.length > MAX_WORKAROUND) return { ok: false, status: 400, message: `The workaround is longer than ${MAX_WORKAROUND} characters.` };
+          next.workaround = workaround;
+          delete next.fixNote;
+        } else if (change.status === 'fixed') {
+          if (current.status === 'fixed') return { ok: false, status: 409, message: 'It is already marked fixed.' };
+          next.fixNote = change.note?.trim().slice(0, MAX_WORKAROUND) || undefined;
+        } else if (current.status === 'open') {
+          return { ok: false, status: 409, message: 'It is already open.' };
+        }
+        if (next.ticket) next.ticket = { ...next.ticket, updatedAt: now.toISOString(), revision: next.ticket.revision + 1 };
+        if (!(await this.store.saveFailureGroup(next, current.version, now))) continue;
+        const saved = { ...next, version: current.version + 1, updatedAt: now.toISOString() };
+        this.records.set(id, saved);
+        await this.store.appendAudit({ actor: actor.id, role: actor.role, action: `failure.${change.status}`, subject: id, from: current.status, to: change.status }, now);
+        await this.emit({ type: change.status === 'open' ? 'reopened' : change.status, record: saved });
+        return { ok: true, record: saved };
+      }
+      return { ok: false, status: 409, message: 'The group kept changing; try again.' };
+    });
+  }
+
+  /** Groups for lists, feeds and the weekly report, most recently changed first. */
+  async list(filter: { ticket?: boolean; limit?: number } = {}): Promise<FailureGroupRecord[]> {
+    return this.store.listFailureGroups(filter);
+  }
+
+  /** What the weekly report and the dashboard need of the given groups. */
+  async summaries(ids: string[]): Promise<FailureGroupSummary[]> {
+    const out: FailureGroupSummary[] = [];
+    for (const id of new Set(ids)) {
+      const r = this.records.get(id) ?? (await this.store.getFailureGroup(id));
+      if (r) out.push(summary(r));
+    }
+    return out;
+  }
+
+  private async emit(event: FailureEvent): Promise<void> {
+    for (const listener of this.listeners) {
+      try {
+        await listener(event);
+      } catch (err) {
+        this.log.error({ err: err instanceof Error ? err.message : String(err), event: event.type, group: event.record.id }, 'failure listener failed');
+      }
+    }
+  }
+}
+
+export function summary(r: FailureGroupRecord): FailureGroupSummary {
+  return {
+    id: r.id,
+    label: r.label,
+    module: r.module,
+    status: r.status,
+    ticket: !!r.ticket,
+    count: r.group.count,
+    users: r.group.users.length,
+    sites: r.group.sites,
+    firstSeen: r.group.firstSeen,
+    lastSeen: r.group.lastSeen,
+  };
+}

@@ -1,0 +1,246 @@
+import { compatibility, traitsOf } from './compatibility.ts';
+import { FailureGroup, type FailureGroupJSON, type FailureReport } from './group.ts';
+import { shortHash } from './hash.ts';
+import { extractProfile, featureWeight, type FailureProfile } from './profile.ts';
+
+export const INDEX_TUNE = { termAlpha: 1, gramAlpha: 1, codeAlpha: 0, conceptAlpha: 0, idfRef: 1 };
+
+export interface TallyOptions {
+  /** Cosine similarity a report needs to join a group. */
+  threshold?: number;
+  /** The lower similarity that suffices when report and group share an error code. */
+  codeThreshold?: number;
+  /** Candidate groups scored exactly per report (after the inverted index ranks them). */
+  candidates?: number;
+}
+
+export interface FailureIndexJSON {
+  version: 1;
+  /** Groups created so far; the next group's sequence number. */
+  seq: number;
+  groups: FailureGroupJSON[];
+}
+
+export interface Assignment {
+  group: FailureGroup;
+  created: boolean;
+  /** Similarity to the group joined (1 for a new group). */
+  similarity: number;
+}
+
+// Chosen on eval/tally/dev.jsonl (B-cubed F1 over threshold 0.3–0.55, in file order and shuffled).
+export const DEFAULT_TALLY_OPTIONS: Required<TallyOptions> = { threshold: 0.4, codeThreshold: 0.2, candidates: 32 };
+
+// Posting entries visited per report at most; the rarest keys are visited first, so a common key
+// such as "symptom:fails" (thousands of groups) is skipped once the rare ones have found candidates.
+const VISIT_BUDGET = 1000;
+// Groups checked against the hard rules per report at most, best-sharing first.
+const CHECK_BUDGET = 100;
+
+// A report whose functions all differ from the group's ("scan" against "sign") needs more likeness.
+const FUNCTION_MISMATCH = 0.8;
+
+/** A group a report would join, and how similar they are. */
+export interface GroupMatch {
+  group: FailureGroup;
+  similarity: number;
+}
+
+/**
+ * Groups failure reports as they arrive. Each report is compared only with groups that share one of
+ * its features (an inverted index from feature key to groups), joins the most similar compatible one
+ * above the threshold, or starts a new group.
+ */
+export class FailureIndex {
+  private readonly byId = new Map<string, FailureGroup>();
+  /** Groups by creation order; postings hold these positions, which are cheap to count with. */
+  private readonly slots: FailureGroup[] = [];
+  private readonly slotOf = new Map<FailureGroup, number>();
+  private readonly postings = new Map<string, number[]>();
+  private shared = new Float64Array(1024);
+  /** Reports seen per feature key, and reports seen: how common each key is in this stream. */
+  private readonly df = new Map<string, number>();
+  private docs = 0;
+  private readonly weigh = (key: string): number => this.weightOf(key);
+  private readonly options: Required<TallyOptions>;
+  private seq = 0;
+
+  constructor(options: TallyOptions = {}) {
+    this.options = { ...DEFAULT_TALLY_OPTIONS, ...options };
+  }
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  get(id: string): FailureGroup | undefined {
+    return this.byId.get(id);
+  }
+
+  /** All groups, largest first, then oldest first. */
+  groups(): FailureGroup[] {
+    return [...this.byId.values()].sort((a, b) => b.count - a.count || Date.parse(a.firstSeen) - Date.parse(b.firstSeen) || a.id.localeCompare(b.id));
+  }
+
+  /** The group a report would join, without adding it. */
+  match(text: string): GroupMatch | undefined {
+    return this.best(extractProfile(text))[0];
+  }
+
+  /** A key's weight: its fixed weight, scaled by how rare it is among the reports seen so far. */
+  private weightOf(key: string): number {
+    const base = featureWeight(key);
+    const colon = key.indexOf(':');
+    const kind = key.slice(0, colon);
+    const alpha = kind === 'term' ? INDEX_TUNE.termAlpha : kind === 'gram' ? INDEX_TUNE.gramAlpha : kind === 'code' || kind === 'quote' ? INDEX_TUNE.codeAlpha : INDEX_TUNE.conceptAlpha;
+    if (alpha === 0) return base;
+    // Smoothed: the report being matched counts as seen, so a word no one else used weighs 1 + ln(N + 1).
+    const idf = 1 + Math.log((this.docs + 1) / ((this.df.get(key) ?? 0) + 1));
+    const ref = INDEX_TUNE.idfRef > 0 ? INDEX_TUNE.idfRef : 1 + Math.log(this.docs + 1);
+    return base * Math.pow(idf / ref, alpha);
+  }
+
+  private learn(profile: FailureProfile): void {
+    this.docs++;
+    for (const key of profile.features.keys()) this.df.set(key, (this.df.get(key) ?? 0) + 1);
+  }
+
+  add(report: FailureReport): Assignment {
+    const profile = extractProfile(report.text);
+    const [found] = this.best(profile);
+    this.learn(profile);
+    if (found) {
+      this.index(found.group, found.group.add(report, profile));
+      return { group: found.group, created: false, similarity: found.similarity };
+    }
+    this.seq++;
+    const id = `F-${shortHash(signature(profile))}-${this.seq}`;
+    const group = FailureGroup.create(id, report, profile);
+    this.byId.set(id, group);
+    this.index(group, [...group.featureKeys()]);
+    return { group, created: true, similarity: 1 };
+  }
+
+  private index(group: FailureGroup, keys: string[]): void {
+    let slot = this.slotOf.get(group);
+    if (slot === undefined) {
+      slot = this.slots.push(group) - 1;
+      this.slotOf.set(group, slot);
+      if (slot >= this.shared.length) {
+        const grown = new Float64Array(this.shared.length * 2);
+        grown.set(this.shared);
+        this.shared = grown;
+      }
+    }
+    for (const key of keys) {
+      const list = this.postings.get(key);
+      if (list) list.push(slot);
+      else this.postings.set(key, [slot]);
+    }
+  }
+
+  /** Compatible groups above the threshold, best first. */
+  private best(profile: FailureProfile): GroupMatch[] {
+    const keys = [...profile.features.keys()].filter((k) => this.postings.has(k));
+    if (!keys.length) return [];
+    keys.sort((a, b) => this.postings.get(a)!.length - this.postings.get(b)!.length);
+    // Rank groups by the weight of the features they share with the report, rarest keys first.
+    const shared = this.shared;
+    const touched: number[] = [];
+    let visited = 0;
+    for (const key of keys) {
+      const list = this.postings.get(key)!;
+      if (visited > 0 && visited + list.length > VISIT_BUDGET) break;
+      visited += list.length;
+      const w = this.weightOf(key);
+      for (const slot of list) {
+        if (shared[slot] === 0) touched.push(slot);
+        shared[slot]! += w * w;
+      }
+    }
+    const ranked = topSlots(touched, shared, CHECK_BUDGET).map((slot) => this.slots[slot]!);
+    for (const slot of touched) shared[slot] = 0;
+    const traits = traitsOf(profile.concepts, profile.codes.map((c) => `code:${c}`), true);
+    let norm = 0;
+    for (const key of profile.features.keys()) norm += this.weightOf(key) ** 2;
+    norm = Math.sqrt(norm);
+    const found: (GroupMatch & { rank: number })[] = [];
+    let scored = 0;
+    for (const group of ranked) {
+      if (scored >= this.options.candidates) break;
+      const { compatible, sharedCode, functionMismatch } = compatibility(traits, group.traits());
+      if (!compatible) continue;
+      scored++;
+      const similarity = group.similarity(profile, norm, this.weigh) * (functionMismatch ? FUNCTION_MISMATCH : 1);
+      if (similarity < (sharedCode ? this.options.codeThreshold : this.options.threshold)) continue;
+      // A group with the same error code wins over one that is merely similar.
+      found.push({ group, similarity, rank: similarity + (sharedCode ? 1 : 0) });
+    }
+    return found.sort((a, b) => b.rank - a.rank);
+  }
+
+  toJSON(): FailureIndexJSON {
+    return { version: 1, seq: this.seq, groups: [...this.byId.values()].map((g) => g.toJSON()) };
+  }
+
+  static fromJSON(json: FailureIndexJSON, options: TallyOptions = {}): FailureIndex {
+    if (json?.version !== 1 || !Array.isArray(json.groups)) throw new Error('not a failure index (version 1)');
+    const index = new FailureIndex(options);
+    for (const g of json.groups) {
+      const group = FailureGroup.fromJSON(g);
+      index.byId.set(group.id, group);
+      index.index(group, [...group.featureKeys()]);
+      // How common each key is, as far as the stored centroids tell (rare words pruned from big groups are lost).
+      index.docs += group.count;
+      for (const [key, c] of Object.entries(g.features)) index.df.set(key, (index.df.get(key) ?? 0) + c);
+    }
+    index.seq = Math.max(json.seq, json.groups.length);
+    return index;
+  }
+}
+
+/** The `limit` slots with the highest scores, best first; ties in no particular order. */
+function topSlots(slots: number[], score: Float64Array, limit: number): number[] {
+  if (slots.length > limit) {
+    // The limit-th best score by selection, then only what reaches it is sorted.
+    const values = Float64Array.from(slots, (s) => score[s]!);
+    const cut = kthLargest(values, limit);
+    const above = slots.filter((s) => score[s]! > cut);
+    for (const s of slots) {
+      if (above.length >= limit) break;
+      if (score[s] === cut) above.push(s);
+    }
+    slots = above;
+  }
+  return slots.sort((a, b) => score[b]! - score[a]!);
+}
+
+/** Quickselect: the k-th largest value (k from 1); reorders `values`. */
+function kthLargest(values: Float64Array, k: number): number {
+  let lo = 0;
+  let hi = values.length - 1;
+  const target = k - 1;
+  while (lo < hi) {
+    const pivot = values[(lo + hi) >> 1]!;
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (values[i]! > pivot) i++;
+      while (values[j]! < pivot) j--;
+      if (i <= j) {
+        [values[i], values[j]] = [values[j]!, values[i]!];
+        i++;
+        j--;
+      }
+    }
+    if (target <= j) hi = j;
+    else if (target >= i) lo = i;
+    else break;
+  }
+  return values[target]!;
+}
+
+/** What a new group is named after: its first report's concepts, codes and first words. */
+function signature(profile: FailureProfile): string {
+  return [...profile.concepts].sort().concat(profile.codes, profile.terms.slice(0, 5)).join('|');
+}
