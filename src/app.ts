@@ -20,6 +20,9 @@ import { LotsenMetrics } from './adapters/metrics/prometheus.ts';
 import { DraftWriter } from './adapters/kb/draft-writer.ts';
 import type { Article } from './core/kb/article.ts';
 import { triage } from './core/triage/classify.ts';
+import { ModelTriage } from './core/triage/model-triage.ts';
+import type { Triage } from './core/triage/triage.ts';
+import type { ChatModel } from './core/ports.ts';
 import type { SlackAdapter } from './adapters/slack/adapter.ts';
 import { FailureDesk } from './core/failures/failure-desk.ts'; // --- Failure tally (issue 7)
 import { failureRelay } from './core/failures/relay.ts';
@@ -72,6 +75,17 @@ function knowledgeDiff(before: ReadonlyMap<string, Article>, after: ReadonlyMap<
   const removed = [...before.keys()].filter((id) => !after.has(id));
   const changed = [...after.values()].filter((a) => before.has(a.id) && fingerprint(before.get(a.id)!) !== fingerprint(a)).map((a) => a.id);
   return { added, changed, removed };
+}
+
+/**
+ * Intent and severity of a redacted message: the lexical triage, and on top of it the configured
+ * model (which can only add safety) when there is one.
+ */
+export async function createClassifier(config: Config, log: Logger, model?: ChatModel): Promise<((text: string, lexical?: Triage) => Promise<Triage>) | undefined> {
+  const chat = model ?? (config.model ? (await import('./adapters/llm/langchain-chat.ts')).createChatModel(config.model) : undefined);
+  if (!chat) return undefined;
+  const byModel = new ModelTriage({ model: chat, systemPrompt: await readFile(join(config.promptsDir, 'triage-system.md'), 'utf8'), timeoutMs: Math.min(config.modelTimeoutMs, 4000), log });
+  return (text, lexical = triage(text)) => byModel.classify(text, lexical);
 }
 
 async function loadPrompts(dir: string): Promise<Prompts> {
@@ -163,6 +177,7 @@ export async function createLotsen(config: Config, log: Logger): Promise<Lotsen>
     log,
     eventLeaseMs: config.workLeaseMs,
     failures,
+    classify: await createClassifier(config, log, model),
   });
   assistant.onReply((reply, platform) => metrics.messages.inc({ platform, outcome: reply.outcome }));
   // --- Tally report (issue 7): counts and labels (and a gap's redacted question); never the asker.

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { serve } from '@hono/node-server';
-import { createLotsen } from '../app.ts';
+import { createClassifier, createLotsen } from '../app.ts';
 import { ConfigError, loadConfig, type Config } from '../config.ts';
 import { createWebApp } from '../adapters/web/server.ts';
 import { lintKnowledgeBase } from '../core/kb/lint.ts';
@@ -149,6 +149,8 @@ const classifyLine = z.object({ id: z.union([z.string(), z.number()]), text: z.s
 /** Lines {"id","text"} → one line {"id","intent","severity"} each; text is redacted before triage, as in chat. */
 async function classifyCommand(args: string[]): Promise<number> {
   parseArgs({ args, options: { json: { type: 'boolean' } } });
+  const cfg = config({ logLevel: 'warn' });
+  const classify = await createClassifier(cfg, createLogger(cfg.logLevel));
   const lines = (await readStdin()).split('\n');
   const out: string[] = [];
   for (const [i, line] of lines.entries()) {
@@ -159,7 +161,8 @@ async function classifyCommand(args: string[]): Promise<number> {
     } catch {
       throw new UsageError(`line ${i + 1} is not {"id": …, "text": "…"}`);
     }
-    const { intent, severity } = triage(redact(parsed.text).text);
+    const text = redact(parsed.text).text;
+    const { intent, severity } = classify ? await classify(text) : triage(text);
     out.push(JSON.stringify({ id: parsed.id, intent, severity }));
   }
   process.stdout.write(out.length ? `${out.join('\n')}\n` : '');

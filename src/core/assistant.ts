@@ -84,6 +84,8 @@ export interface AssistantOptions {
   eventLeaseMs?: number;
   /** The failure tally; unset (CLI), failure reports are answered but not counted. */
   failures?: FailureDesk;
+  /** Intent and severity of a redacted message by a configured model, given the lexical triage; unset, the lexical triage is final. */
+  classify?: (text: string, lexical: Triage) => Promise<Triage>;
 }
 
 /** Another attempt at the same platform event is in hand (or crashed less than a lease ago): try again later. */
@@ -136,7 +138,15 @@ export class Assistant {
     const redaction = redact(message.text);
     const kinds = redactedKinds(redaction);
     const text = redaction.text;
-    const triaged = triage(text);
+    const lexical = triage(text);
+    // With a model, its triage and the answer are asked for side by side, so the triage costs no
+    // time; an answer to what turns out to be a safety report (or is rate-limited) is never shown.
+    let early: Promise<AskResult> | undefined;
+    if (this.o.classify && lexical.intent !== 'safety') {
+      early = this.o.answerer.ask(this.o.retriever(), text);
+      early.catch(() => undefined);
+    }
+    const triaged = this.o.classify ? await this.o.classify(text, lexical) : lexical;
     const detected = detectLanguage(text);
     const privacyNote = kinds.length ? messages[detected].redacted(kinds) : undefined;
     const base: ReplyBase = { question: text, triage: triaged, redacted: kinds, privacyNote };
@@ -150,7 +160,7 @@ export class Assistant {
         const answer = limit.scope === 'user' ? messages[detected].tooMany(limit.retryAfterS) : messages[detected].busy;
         reply = { ...base, outcome: 'limited', answer, citations: [], ranked: [], confidence: 0, lang: detected, retryAfterS: limit.retryAfterS };
       } else {
-        reply = (await this.knownIssue(base, message, detected)) ?? (await this.answer(base, message));
+        reply = (await this.knownIssue(base, message, detected)) ?? (await this.answer(base, message, early));
       }
     }
     // Counts and labels only: message text and personal data never reach the log.
@@ -190,8 +200,8 @@ export class Assistant {
    * knowledge base does not cover goes to super-users, except a failure that is already a ticket:
    * IT has it, and its reporters need not fill the super-users' queue with it again.
    */
-  private async answer(base: ReplyBase, message: Inbound): Promise<Reply> {
-    const result = await this.o.answerer.ask(this.o.retriever(), base.question);
+  private async answer(base: ReplyBase, message: Inbound, early?: Promise<AskResult>): Promise<Reply> {
+    const result = await (early ?? this.o.answerer.ask(this.o.retriever(), base.question));
     let reply: Reply = { ...base, outcome: result.outcome, answer: result.answer, citations: result.citations, ranked: result.ranked, confidence: result.confidence, lang: result.lang };
     // The CLI answers one question and exits: nothing is counted and there is nobody to relay an answer to.
     if (message.asker.platform === 'cli') return reply;
@@ -219,7 +229,7 @@ export class Assistant {
     const redaction = redact(message.text);
     const kinds = redactedKinds(redaction);
     const text = redaction.text;
-    const triaged = triage(text);
+    const triaged = this.o.classify ? await this.o.classify(text, triage(text)) : triage(text);
     if (triaged.intent === 'safety') return this.handle(message);
     const lang = detectLanguage(text);
     // Each one reaches people (and webhooks), so it counts against the same limits as a question.

@@ -1,0 +1,59 @@
+import type { ChatModel, Logger } from '../ports.ts';
+import type { Intent, Severity, Triage } from './triage.ts';
+import { safetyKind, normalizeMessage } from './triage.ts';
+
+const INTENTS = new Set<Intent>(['question', 'failure', 'safety', 'other']);
+const SEVERITY: Record<Intent, Severity[]> = { safety: ['S1'], failure: ['S2', 'S3'], question: ['S4'], other: ['S4'] };
+
+/** The model's answer, when it is the JSON asked for and consistent (safety ⇔ S1, failure S2/S3). */
+export function parseTriage(raw: string): Pick<Triage, 'intent' | 'severity'> | undefined {
+  const json = /\{[\s\S]*\}/.exec(raw)?.[0];
+  if (!json) return undefined;
+  try {
+    const v = JSON.parse(json) as { intent?: string; severity?: string };
+    const intent = v.intent as Intent;
+    if (!INTENTS.has(intent)) return undefined;
+    const allowed = SEVERITY[intent];
+    const severity = allowed.includes(v.severity as Severity) ? (v.severity as Severity) : allowed[allowed.length - 1]!;
+    return { intent, severity };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Triage by a language model, when one is configured, on top of the lexical triage: the model reads
+ * what the rules cannot (sarcasm, failures phrased as questions, new words), but it can only add
+ * safety, never take it away, and when it fails or is slow the lexical answer stands.
+ */
+export class ModelTriage {
+  private readonly model: ChatModel;
+  private readonly system: string;
+  private readonly timeoutMs: number;
+  private readonly log: Logger;
+
+  constructor(o: { model: ChatModel; systemPrompt: string; timeoutMs: number; log: Logger }) {
+    this.model = o.model;
+    this.system = o.systemPrompt;
+    this.timeoutMs = o.timeoutMs;
+    this.log = o.log;
+  }
+
+  async classify(text: string, lexical: Triage): Promise<Triage> {
+    if (lexical.intent === 'safety') return lexical;
+    let raw: string;
+    try {
+      raw = await this.model.complete([{ role: 'system', content: this.system }, { role: 'user', content: text.slice(0, 4000) }], AbortSignal.timeout(this.timeoutMs));
+    } catch (err) {
+      this.log.warn({ err: err instanceof Error ? err.name : 'error' }, 'model triage failed; lexical triage used');
+      return lexical;
+    }
+    const answer = parseTriage(raw);
+    if (!answer) {
+      this.log.warn({ reason: 'unreadable' }, 'model triage unreadable; lexical triage used');
+      return lexical;
+    }
+    if (answer.intent === 'safety') return { intent: 'safety', severity: 'S1', safety: safetyKind(normalizeMessage(text)) ?? 'harm' };
+    return answer;
+  }
+}
