@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Validates the failure-report grouping sets (dev.jsonl, holdout.jsonl) in this folder.
+// Validates the failure-report grouping sets (dev.jsonl, holdout.jsonl, fresh.jsonl) in this folder.
 // Usage: node eval/tally/validate.mjs [--json] [--quiet]
 //   --json   machine-readable result on stdout
 //   --quiet  do not print the per-cluster table
@@ -12,6 +12,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const FILES = [
   { name: 'dev', prefix: 'tdev-' },
   { name: 'holdout', prefix: 'thold-' },
+  { name: 'fresh', prefix: 'tfresh-' },
 ];
 const KEYS = ['id', 'text', 'user', 'site', 'ts', 'cluster'];
 const NEAR_DUP = 0.8; // character-trigram Jaccard above this is an error
@@ -118,10 +119,13 @@ for (const [name, rows] of Object.entries(data)) {
   if (rows.length < 250 || rows.length > 350) warnings.push(`${name}: ${rows.length} reports (target about 300)`);
   if (list.length < 30 || list.length > 50) warnings.push(`${name}: ${list.length} clusters (target about 40)`);
 }
-if (data.dev && data.holdout) {
-  const devC = new Set(data.dev.map((r) => r.cluster));
-  const shared = [...new Set(data.holdout.map((r) => r.cluster))].filter((c) => devC.has(c));
-  if (shared.length) warnings.push(`cluster ids used in both files: ${shared.join(', ')}`);
+const names = Object.keys(data);
+for (let i = 0; i < names.length; i++) {
+  for (let j = i + 1; j < names.length; j++) {
+    const firstC = new Set(data[names[i]].map((r) => r.cluster));
+    const shared = [...new Set(data[names[j]].map((r) => r.cluster))].filter((c) => firstC.has(c));
+    if (shared.length) warnings.push(`cluster ids used in both ${names[i]} and ${names[j]}: ${shared.join(', ')}`);
+  }
 }
 
 const ok = errors.length === 0;
