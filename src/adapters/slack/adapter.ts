@@ -95,21 +95,14 @@ interface ActionBody {
  * Work after the ack. Jobs start one per turn of the event loop (from its check phase), so between
  * two starts Node reads new requests and acknowledges them: an acknowledgement waits for at most one
  * job's synchronous stretch, never for a backlog of work. Each lane has its own limit of jobs in
- * flight (jobs waiting for I/O overlap); lanes named first go first. The last lane also gives way
- * while requests are being acknowledged (`busy`), but starts a job at least every `floorMs`: under a
- * flood, acknowledgements come first and answers catch up from the kept events.
+ * flight (jobs waiting for I/O overlap); lanes named first go first.
  */
 export class WorkQueue<Lane extends string> {
   private readonly lanes: { name: Lane; limit: number; running: number; waiting: (() => void)[] }[];
-  private readonly busy: () => boolean;
-  private readonly floorMs: number;
   private scheduled = false;
-  private lastYieldingStart = 0;
 
-  constructor(limits: Record<Lane, number>, o: { busy?: () => boolean; floorMs?: number } = {}) {
+  constructor(limits: Record<Lane, number>) {
     this.lanes = (Object.entries(limits) as [Lane, number][]).map(([name, limit]) => ({ name, limit, running: 0, waiting: [] }));
-    this.busy = o.busy ?? (() => false);
-    this.floorMs = o.floorMs ?? 25;
   }
 
   /** Jobs running or waiting in a lane. */
@@ -135,26 +128,14 @@ export class WorkQueue<Lane extends string> {
   private pump(): void {
     if (this.scheduled || !this.lanes.some((l) => l.waiting.length && l.running < l.limit)) return;
     this.scheduled = true;
-    setImmediate(() => this.startOne());
-  }
-
-  private startOne(): void {
-    this.scheduled = false;
-    const l = this.lanes.find((x) => x.waiting.length && x.running < x.limit);
-    if (!l) return;
-    if (l === this.lanes.at(-1)) {
-      const now = performance.now();
-      if (this.busy() && now - this.lastYieldingStart < this.floorMs) {
-        // A timer, not setImmediate: an immediate would spin the loop while the requests wait for I/O.
-        this.scheduled = true;
-        setTimeout(() => this.startOne(), 1);
-        return;
-      }
-      this.lastYieldingStart = now;
-    }
-    l.running++;
-    l.waiting.shift()!();
-    this.pump();
+    setImmediate(() => {
+      this.scheduled = false;
+      const l = this.lanes.find((x) => x.waiting.length && x.running < x.limit);
+      if (!l) return;
+      l.running++;
+      l.waiting.shift()!();
+      this.pump();
+    });
   }
 }
 
@@ -191,9 +172,7 @@ export async function createSlackAdapter(lotsen: Lotsen, config: SlackConfig): P
     timeout: 10_000,
   });
   let closed = false;
-  // `acking` is known once the receiver exists (below).
-  let acking = () => false;
-  const work = new WorkQueue(LANES, { busy: () => acking() });
+  const work = new WorkQueue(LANES);
 
   const channelFor = (destination: string | undefined) => router.destination(destination).slackChannel ?? config.superuserChannel;
   const superuserChannels = () => [...new Set([config.superuserChannel, ...router.routing.destinations.map((d) => d.slackChannel)].filter((c): c is string => !!c))];
@@ -460,8 +439,6 @@ export async function createSlackAdapter(lotsen: Lotsen, config: SlackConfig): P
   /** Kept events not yet handled by this instance (their outbox ids). */
   const unhandled = new Set<string>();
   const http = config.appToken ? undefined : new HonoReceiver({ signingSecret: config.signingSecret, log, overloaded: () => unhandled.size >= MAX_BACKLOG });
-  // Requests less than 2 ms apart: a flood, acknowledged first.
-  if (http) acking = () => performance.now() - http.lastRequestAt < 2;
   const transport = http ?? new SocketModeReceiver({ appToken: config.appToken!, logger: bolt, installerOptions: { clientOptions: { slackApiUrl: config.apiUrl } } });
   const receiver = new InboxReceiver(transport, {
     log,

@@ -76,8 +76,6 @@ export class HonoReceiver implements Receiver {
   private readonly overloaded: () => boolean;
   private deferred = 0;
   private deferredLoggedAt = 0;
-  /** When the last request came in (performance.now()); work after the ack gives way while they keep coming. */
-  lastRequestAt = -Infinity;
   /** Listener work still running after its ack (for a clean stop and for tests). */
   private readonly inFlight = new Set<Promise<unknown>>();
 
@@ -107,11 +105,6 @@ export class HonoReceiver implements Receiver {
   }
 
   async handle(request: Request): Promise<Response> {
-    this.lastRequestAt = performance.now();
-    return this.acknowledge(request);
-  }
-
-  private async acknowledge(request: Request): Promise<Response> {
     const signature = request.headers.get('x-slack-signature');
     const timestamp = Number(request.headers.get('x-slack-request-timestamp'));
     // Refused before the body is read: no signature, or a timestamp that cannot be Slack's now.
