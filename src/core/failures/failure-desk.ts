@@ -29,6 +29,7 @@ const MAX_WORKAROUND = 4000;
 /** Held (in the store's event marks) while an instance makes a new group; a crashed holder's lapses. */
 const CREATE_LOCK = 'failure-tally:create-group';
 const CREATE_LOCK_MS = 5000;
+const SYNC_EVERY_MS = 500;
 
 /** The module a group is about: its dominant module or device concept, for the report's "by module". */
 function moduleOf(group: FailureGroup): string | undefined {
@@ -57,6 +58,7 @@ export class FailureDesk {
   private readonly threshold: TicketThreshold;
   private readonly log: Logger;
   private syncedAt = new Date(0);
+  private lookedAt = 0;
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(o: { store: Store; threshold?: TicketThreshold; log: Logger }) {
@@ -69,8 +71,15 @@ export class FailureDesk {
     this.listeners.push(listener);
   }
 
-  /** Takes in groups saved by other instances (all of them the first time). */
-  async sync(): Promise<void> {
+  /**
+   * Takes in groups saved by other instances (all of them the first time). Unless forced, at most
+   * every SYNC_EVERY_MS: a look-up may be that much behind another instance, and a save that is
+   * behind loses its compare-and-set and is redone after a forced look.
+   */
+  async sync(force = false): Promise<void> {
+    const now = Date.now();
+    if (!force && now - this.lookedAt < SYNC_EVERY_MS) return;
+    this.lookedAt = now;
     // A little overlap: a save in the same millisecond as the last look is not missed.
     const since = new Date(this.syncedAt.getTime() - 1000);
     const changed = await this.store.listFailureGroups({ since });
@@ -111,7 +120,7 @@ export class FailureDesk {
             continue;
           }
           locked = true;
-          await this.sync();
+          await this.sync(true);
         }
         try {
           const saved = await this.save(input);
@@ -121,6 +130,7 @@ export class FailureDesk {
         }
         // Another instance saved this group first: start again from the store.
         this.syncedAt = new Date(0);
+        this.lookedAt = 0;
         this.records.clear();
         this.rebuild();
         if (attempt >= MAX_RETRIES) throw new Error('the failure group kept changing under this report');
