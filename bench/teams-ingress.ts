@@ -9,7 +9,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
-import { availableParallelism, cpus, tmpdir, totalmem } from 'node:os';
+import { availableParallelism, cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCases } from '../src/core/eval/cases.ts';
@@ -248,6 +248,8 @@ async function main(): Promise<void> {
     deferred: number;
     lost: number;
     drainMs: number;
+    /** The machine's 1-minute load average when the phase ended (others' work on a shared machine shows here). */
+    load: number;
   }
   const rows: Row[] = [];
   let phase = 0;
@@ -257,12 +259,12 @@ async function main(): Promise<void> {
     const r = await load(target, tag, rate, PHASE_S, concurrency);
     const d = await drain(target, tag, r.acked, before);
     const deferred = r.statuses['503'] ?? 0;
-    const row: Row = { ...r, target, rate: rate || 'saturation', rep, processed: d.processed, deferred, lost: Math.max(0, r.acked - d.processed) + (r.sent - r.acked - deferred), drainMs: d.drainMs };
+    const row: Row = { ...r, target, rate: rate || 'saturation', rep, processed: d.processed, deferred, lost: Math.max(0, r.acked - d.processed) + (r.sent - r.acked - deferred), drainMs: d.drainMs, load: round(loadavg()[0]!, 2) };
     rows.push(row);
     // Only what the fake must keep: the calls of the phase that is being counted.
     fake.calls.length = 0;
     process.stderr.write(
-      `${target.padEnd(6)} ${String(row.rate).padStart(10)}/s rep ${rep}: sent ${r.sent}, acked ${r.acked}, p50 ${round(r.p50, 2)} ms, p99 ${round(r.p99, 2)} ms, ${round(r.ackPerS, 1)} acks/s, deferred ${deferred}, lost ${row.lost}, drained in ${Math.round(d.drainMs)} ms\n`,
+      `${target.padEnd(6)} ${String(row.rate).padStart(10)}/s rep ${rep}: sent ${r.sent}, acked ${r.acked}, p50 ${round(r.p50, 2)} ms, p99 ${round(r.p99, 2)} ms, ${round(r.ackPerS, 1)} acks/s, deferred ${deferred}, lost ${row.lost}, drained in ${Math.round(d.drainMs)} ms, load ${row.load}\n`,
     );
   };
 
@@ -293,6 +295,7 @@ async function main(): Promise<void> {
         sent: rs.reduce((a, r) => a + r.sent, 0),
         drainMs: Math.round(median(rs.map((r) => r.drainMs))),
         p99s: rs.map((r) => round(r.p99, 1)),
+        load: round(median(rs.map((r) => r.load)), 1),
       };
     };
     const sdk = stat('sdk');
@@ -304,10 +307,10 @@ async function main(): Promise<void> {
   await writeFile(join(root, 'bench/out/teams-ingress.json'), JSON.stringify({ machine, phaseS: PHASE_S, reps: REPS, summary, rows }, null, 2));
 
   process.stdout.write(`\nTeams ingress, ${PHASE_S} s per phase, median of ${REPS} (${machine.cpus} CPUs, ${machine.memGiB} GiB, Node ${machine.node}, ${machine.date})\n\n`);
-  process.stdout.write('| rate | bare SDK p50 / p99 | Lotsen p50 / p99 | bare SDK acks/s | Lotsen acks/s | Lotsen / SDK throughput | lost (SDK / Lotsen, all reps) | Lotsen deferred (503) | Lotsen drain after the phase | Lotsen p99 per rep |\n|---|---|---|---|---|---|---|---|---|---|\n');
+  process.stdout.write('| rate | bare SDK p50 / p99 | Lotsen p50 / p99 | bare SDK acks/s | Lotsen acks/s | Lotsen / SDK throughput | lost (SDK / Lotsen, all reps) | Lotsen deferred (503) | Lotsen drain after the phase | Lotsen p99 per rep | load average |\n|---|---|---|---|---|---|---|---|---|---|---|\n');
   for (const s of summary) {
     process.stdout.write(
-      `| ${s.rate === 'saturation' ? `saturation (${SATURATION_CONCURRENCY} in flight)` : `${s.rate}/s`} | ${s.sdk.p50} / ${s.sdk.p99} ms | ${s.lotsen.p50} / ${s.lotsen.p99} ms | ${s.sdk.ackPerS} | ${s.lotsen.ackPerS} | ${s.throughputRatio} | ${s.sdk.lost} / ${s.lotsen.lost} of ${s.lotsen.sent} | ${s.lotsen.deferred} | ${s.lotsen.drainMs} ms | ${s.lotsen.p99s.join(', ')} |\n`,
+      `| ${s.rate === 'saturation' ? `saturation (${SATURATION_CONCURRENCY} in flight)` : `${s.rate}/s`} | ${s.sdk.p50} / ${s.sdk.p99} ms | ${s.lotsen.p50} / ${s.lotsen.p99} ms | ${s.sdk.ackPerS} | ${s.lotsen.ackPerS} | ${s.throughputRatio} | ${s.sdk.lost} / ${s.lotsen.lost} of ${s.lotsen.sent} | ${s.lotsen.deferred} | ${s.lotsen.drainMs} ms | ${s.lotsen.p99s.join(', ')} | ${s.lotsen.load} |\n`,
     );
   }
   killAll();

@@ -657,7 +657,7 @@ describe('Teams app package', () => {
 describe('Teams work queue', () => {
   it('lets acknowledgements in progress go first, but holds new questions at most maxMs, and never holds sends', async () => {
     let busy = true;
-    const work = new WorkQueue<'send' | 'message'>({ send: 2, message: 2 }, { lanes: ['message'], busy: () => busy, maxMs: 80 });
+    const work = new WorkQueue<'send' | 'message'>({ send: 2, message: 2 }, { lanes: ['message'], busy: () => busy, maxMs: 80, maxWaitMs: 1000 });
     const started: string[] = [];
     const t0 = performance.now();
     const at: Record<string, number> = {};
@@ -673,6 +673,14 @@ describe('Teams work queue', () => {
     const t1 = performance.now();
     await work.run('message', job('m3'));
     expect(performance.now() - t1).toBeLessThan(50);
+    // Under sustained pressure nothing is held once it has waited maxWaitMs.
+    busy = true;
+    const patient = new WorkQueue<'message'>({ message: 1 }, { lanes: ['message'], busy: () => busy, maxMs: 10_000, maxWaitMs: 60 });
+    await patient.run('message', job('p1'));
+    const t2 = performance.now();
+    await patient.run('message', job('p2'));
+    expect(performance.now() - t2).toBeLessThan(1000);
+    expect(performance.now() - t2).toBeGreaterThanOrEqual(55);
     await work.idle();
   });
 });

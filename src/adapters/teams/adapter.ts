@@ -136,8 +136,9 @@ export async function createTeamsAdapter(lotsen: Lotsen, config: TeamsConfig): P
   await app.initialize();
 
   let closed = false;
-  // New questions wait (at most 50 ms at a time) while activities are being acknowledged; sends and clicks do not.
-  const work = new WorkQueue<keyof typeof LANES>(LANES, { lanes: ['message'], busy: () => transport.busy, maxMs: 50 });
+  // New questions wait while activities are being acknowledged (one starts every 50 ms regardless, and
+  // none waits more than half a second for it); sends and clicks do not wait.
+  const work = new WorkQueue<keyof typeof LANES>(LANES, { lanes: ['message'], busy: () => transport.busy, maxMs: 50, maxWaitMs: 500 });
   const apis = new Map<string, ApiClient>();
   const api = (serviceUrl: string) => {
     let client = apis.get(serviceUrl);
@@ -172,11 +173,11 @@ export async function createTeamsAdapter(lotsen: Lotsen, config: TeamsConfig): P
   let kicked = false;
   /**
    * Sends new outbox messages now rather than at the next poll: one pump per turn of the event loop
-   * however many replies were queued in it (each pump is a query over the outbox), and finished
-   * deliveries take the next ones themselves.
+   * however many replies were queued in it (each pump is a query over the outbox). While Teams
+   * deliveries are in flight nothing is needed: each one that finishes takes the next messages.
    */
   const kick = () => {
-    if (closed || kicked) return;
+    if (closed || kicked || sender.active > 0) return;
     kicked = true;
     setImmediate(() => {
       kicked = false;

@@ -213,13 +213,24 @@ export class TeamsSender implements Sender {
   readonly channel = 'teams';
   readonly paceMs = 143;
   private readonly o: TeamsSenderOptions;
+  private sending = 0;
 
   constructor(options: TeamsSenderOptions) {
     this.o = options;
   }
 
+  /** Deliveries in progress (the outbox takes the next messages when each one finishes). */
+  get active(): number {
+    return this.sending;
+  }
+
   async send(message: OutboundMessage, signal: AbortSignal): Promise<void> {
-    await (this.o.turn ?? ((job) => job()))(() => this.deliver(message.payload as TeamsPayload, signal));
+    this.sending++;
+    try {
+      await (this.o.turn ?? ((job) => job()))(() => this.deliver(message.payload as TeamsPayload, signal));
+    } finally {
+      this.sending--;
+    }
   }
 
   private async deliver(p: TeamsPayload, signal: AbortSignal): Promise<void> {

@@ -1,8 +1,13 @@
-/** Lanes whose jobs wait while `busy()` says acknowledgements are being made, but never longer than `maxMs`. */
+/**
+ * Lanes whose jobs wait while `busy()` says acknowledgements are being made: a lane still starts one
+ * job every `maxMs`, and holds nothing once its oldest job has waited `maxWaitMs` (under sustained
+ * load answers must not fall ever further behind).
+ */
 export interface Deferral<Lane extends string> {
   lanes: Lane[];
   busy: () => boolean;
   maxMs: number;
+  maxWaitMs: number;
 }
 
 /**
@@ -14,7 +19,7 @@ export interface Deferral<Lane extends string> {
  * platform give up on the request.
  */
 export class WorkQueue<Lane extends string> {
-  private readonly lanes: { name: Lane; limit: number; running: number; waiting: (() => void)[]; startedAt: number }[];
+  private readonly lanes: { name: Lane; limit: number; running: number; waiting: { start: () => void; at: number }[]; startedAt: number }[];
   private scheduled = false;
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly deferral?: Deferral<Lane>;
@@ -34,7 +39,7 @@ export class WorkQueue<Lane extends string> {
     const l = this.lane(lane);
     const done = (async () => {
       await new Promise<void>((resolve) => {
-        l.waiting.push(resolve);
+        l.waiting.push({ start: resolve, at: performance.now() });
         this.pump();
       });
       try {
@@ -68,7 +73,7 @@ export class WorkQueue<Lane extends string> {
     this.scheduled = false;
     const now = performance.now();
     const d = this.deferral;
-    const held = (l: (typeof this.lanes)[number]) => !!d && d.lanes.includes(l.name) && now - l.startedAt < d.maxMs && d.busy();
+    const held = (l: (typeof this.lanes)[number]) => !!d && d.lanes.includes(l.name) && now - l.startedAt < d.maxMs && now - l.waiting[0]!.at < d.maxWaitMs && d.busy();
     const ready = this.lanes.filter((x) => x.waiting.length && x.running < x.limit);
     const l = ready.find((x) => !held(x));
     if (!l) {
@@ -81,7 +86,7 @@ export class WorkQueue<Lane extends string> {
     }
     l.running++;
     l.startedAt = now;
-    l.waiting.shift()!();
+    l.waiting.shift()!.start();
     this.pump();
   }
 }
