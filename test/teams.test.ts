@@ -11,7 +11,7 @@ import { createWebApp } from '../src/adapters/web/server.ts';
 import { loadConfig } from '../src/config.ts';
 import { normalizeInbound, toCardMarkdown } from '../src/adapters/teams/markup.ts';
 import { toDeliveryError } from '../src/adapters/teams/sender.ts';
-import { WorkQueue } from '../src/adapters/teams/work.ts';
+import { WorkQueue } from '../src/adapters/work-queue.ts';
 import { root, sampleKb, tempDir, testLotsen } from './helpers.ts';
 import { eventEnvelope, messageTs, slackSignature, startFakeSlack, type FakeSlack, type SlackCall } from './support/fake-slack.ts';
 import { makeQuestions } from './support/lotsen-process.ts';

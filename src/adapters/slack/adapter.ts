@@ -10,6 +10,7 @@ import { EventBusyError } from '../../core/assistant.ts';
 import { ACTION, ANSWER_VIEW, answerModal, escalationCard, homeView, replyMessage, textMessage, type SlackMessage } from './blocks.ts';
 import { SlackDirectory, type SuperuserCheck } from './directory.ts';
 import { normalizeInbound } from './markup.ts';
+import { WorkQueue } from '../work-queue.ts';
 import { InboxReceiver } from './inbox.ts';
 import { HonoReceiver } from './receiver.ts';
 import { CardRegistry, SlackSender, slackErrorCode, type SlackPayload } from './sender.ts';
@@ -89,54 +90,6 @@ interface ActionBody {
   channel?: { id: string };
   message?: { ts: string; thread_ts?: string };
   container?: { channel_id?: string; message_ts?: string; thread_ts?: string };
-}
-
-/**
- * Work after the ack. Jobs start one per turn of the event loop (from its check phase), so between
- * two starts Node reads new requests and acknowledges them: an acknowledgement waits for at most one
- * job's synchronous stretch, never for a backlog of work. Each lane has its own limit of jobs in
- * flight (jobs waiting for I/O overlap); lanes named first go first.
- */
-export class WorkQueue<Lane extends string> {
-  private readonly lanes: { name: Lane; limit: number; running: number; waiting: (() => void)[] }[];
-  private scheduled = false;
-
-  constructor(limits: Record<Lane, number>) {
-    this.lanes = (Object.entries(limits) as [Lane, number][]).map(([name, limit]) => ({ name, limit, running: 0, waiting: [] }));
-  }
-
-  /** Jobs running or waiting in a lane. */
-  backlog(lane: Lane): number {
-    const l = this.lanes.find((x) => x.name === lane)!;
-    return l.running + l.waiting.length;
-  }
-
-  async run<T>(lane: Lane, job: () => Promise<T>): Promise<T> {
-    const l = this.lanes.find((x) => x.name === lane)!;
-    await new Promise<void>((resolve) => {
-      l.waiting.push(resolve);
-      this.pump();
-    });
-    try {
-      return await job();
-    } finally {
-      l.running--;
-      this.pump();
-    }
-  }
-
-  private pump(): void {
-    if (this.scheduled || !this.lanes.some((l) => l.waiting.length && l.running < l.limit)) return;
-    this.scheduled = true;
-    setImmediate(() => {
-      this.scheduled = false;
-      const l = this.lanes.find((x) => x.waiting.length && x.running < x.limit);
-      if (!l) return;
-      l.running++;
-      l.waiting.shift()!();
-      this.pump();
-    });
-  }
 }
 
 /** Bolt's and the Web API's log lines may quote requests; only short fixed texts and error kinds reach our log. */

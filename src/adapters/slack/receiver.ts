@@ -1,6 +1,7 @@
 import { createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto';
 import type { App, Receiver, ReceiverEvent } from '@slack/bolt';
 import type { Logger } from '../../core/ports.ts';
+import { readCapped } from '../request-body.ts';
 
 /** Slack retries after 3 s without an answer; whatever a listener has not acknowledged by then is answered empty. */
 const ACK_DEADLINE_MS = 2500;
@@ -17,24 +18,6 @@ function ackResponse(response: unknown): Response {
   if (response === undefined || response === null || response === '') return new Response(null, { status: 200 });
   if (typeof response === 'string') return plain(response, 200);
   return json(response);
-}
-
-async function readCapped(request: Request, max: number): Promise<string | undefined> {
-  if (!request.body) return '';
-  const reader = request.body.getReader();
-  const parts: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > max) {
-      await reader.cancel().catch(() => {});
-      return undefined;
-    }
-    parts.push(value);
-  }
-  return Buffer.concat(parts).toString('utf8');
 }
 
 /**

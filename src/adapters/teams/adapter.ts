@@ -13,7 +13,7 @@ import { normalizeInbound } from './markup.ts';
 import { HonoTeamsAdapter, teamsLogger } from './receiver.ts';
 import { CardRegistry, References, TeamsSender, type TeamsPayload } from './sender.ts';
 import { clientCredentialsToken } from './token.ts';
-import { WorkQueue } from './work.ts';
+import { WorkQueue } from '../work-queue.ts';
 
 /** The Teams side of Lotsen: the messaging endpoint, the outbox sender and the managers' tally. */
 export interface TeamsAdapter {

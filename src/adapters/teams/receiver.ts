@@ -1,30 +1,13 @@
 import type { ILogger } from '@microsoft/teams.common';
 import type { HttpMethod, HttpRouteHandler, IHttpServerAdapter } from '@microsoft/teams.apps';
 import type { Logger } from '../../core/ports.ts';
+import { readCapped } from '../request-body.ts';
 
 /** Bot Framework activities are small (attachments are links); the cap keeps a forged body from being read whole. */
 const MAX_BODY_BYTES = 1024 * 1024;
 
 const json = (body: unknown, status = 200, headers: Record<string, string> = {}) =>
   new Response(body === undefined ? null : JSON.stringify(body), { status, headers: body === undefined ? headers : { 'content-type': 'application/json; charset=utf-8', ...headers } });
-
-async function readCapped(request: Request, max: number): Promise<string | undefined> {
-  if (!request.body) return '';
-  const reader = request.body.getReader();
-  const parts: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > max) {
-      await reader.cancel().catch(() => {});
-      return undefined;
-    }
-    parts.push(value);
-  }
-  return Buffer.concat(parts).toString('utf8');
-}
 
 /**
  * The Teams SDK's transport seam (IHttpServerAdapter) fed by the shared Hono server: the SDK registers

@@ -11,8 +11,7 @@ export interface Deferral<Lane extends string> {
 }
 
 /**
- * Work after the acknowledgement, in lanes (the scheme of the Slack adapter's WorkQueue, kept here so
- * that Teams does not load Bolt). Jobs start one per turn of the event loop, so between two starts
+ * Work after the acknowledgement, in lanes, for the Slack and Teams adapters. Jobs start one per turn of the event loop, so between two starts
  * Node reads and acknowledges new requests; each lane has its own limit of jobs in flight, and lanes
  * named first go first. Deferred lanes also let acknowledgements in progress finish first: an answer
  * can wait a few milliseconds, an acknowledgement that waits behind a backlog of answers makes the
