@@ -97,6 +97,66 @@ describe('failure tally', () => {
     expect(index.groups()[0]!.label).toContain('ORA-12541');
   });
 
+  it('meets words the lexicon lacks in a typo or another form, and does not join different things on "cannot save" alone', () => {
+    // Neither "smärtskattning" (pain score) nor "nutritionsbedömning" is in the lexicon: only the words
+    // and their spelling (character n-grams) tell the two failures apart, and tell a typo to join.
+    const pain = [report('Smärtskattningen sparas inte i journalen', 'u1'), report('smärtskatningen försvinner när jag sparar', 'u2'), report('VAS-smärtskattning går inte att spara', 'u3')];
+    const nutrition = [report('Nutritionsbedömningen sparas inte', 'u4'), report('nutritionsbedömning kan inte sparas, felmeddelande', 'u5')];
+    const index = tally([pain[0]!, nutrition[0]!, pain[1]!, pain[2]!, nutrition[1]!]);
+    expect(new Set(groupsOf(index, pain)).size).toBe(1);
+    expect(new Set(groupsOf(index, nutrition)).size).toBe(1);
+    expect(groupsOf(index, pain)[0]).not.toBe(groupsOf(index, nutrition)[0]);
+  });
+
+  it('needs more than a generic function and a weak symptom to join: "cannot open" two different documents stays two', () => {
+    const dialysis = [report('Det går inte att öppna dialysprotokollet', 'u1'), report('dialysprotokollen går inte att öppna idag', 'u2')];
+    const invoice = [report('Det går inte att öppna fakturaunderlaget', 'u3'), report('Fakturaunderlagen kan inte öppnas', 'u4')];
+    const index = tally([dialysis[0]!, invoice[0]!, dialysis[1]!, invoice[1]!]);
+    expect(index.size).toBe(2);
+    expect(new Set(groupsOf(index, dialysis)).size).toBe(1);
+    expect(groupsOf(index, dialysis)[0]).not.toBe(groupsOf(index, invoice)[0]);
+  });
+
+  it('groups the same way whatever the order the reports arrive in', () => {
+    const freeze = [
+      ['PowerChart fryser när jag öppnar en journal', 'u20'],
+      ['PowerChart freezes every time I open a chart', 'u21'],
+      ['Opening a chart makes PowerChart hang', 'u22'],
+      ['powerchart hänger sig vid varje journalöppning', 'u23'],
+    ] as const;
+    const texts = [...BLANK_WRISTBANDS.map(([text, user]) => [text, user] as const), ...freeze];
+    const partition = (order: number[]) => {
+      const reports = order.map((i) => report(texts[i]![0], texts[i]![1]));
+      const index = tally(reports);
+      const groupOf = new Map(reports.map((r, k) => [order[k]!, index.groups().find((g) => g.members.includes(r.id))!.id]));
+      // Which reports share a group, independent of the group ids.
+      return texts.map((_, i) => texts.map((__, j) => groupOf.get(i) === groupOf.get(j)).join()).join('|');
+    };
+    const inOrder = texts.map((_, i) => i);
+    const expected = partition(inOrder);
+    expect(partition([...inOrder].reverse())).toBe(expected);
+    expect(partition(inOrder.map((_, i) => (i * 7) % texts.length))).toBe(expected);
+    expect(new Set(expected.split('|')).size).toBe(2);
+  });
+
+  it('weighs words the same after toJSON/fromJSON: how common each word is comes back from the centroids', () => {
+    const index = tally([
+      report('Smärtskattningen sparas inte i journalen', 'u1'),
+      report('VAS-smärtskattning går inte att spara', 'u2'),
+      report('Nutritionsbedömningen sparas inte', 'u3'),
+      report('Citrix kopplar ner mig hela tiden', 'u4'),
+      report('Citrix session keeps disconnecting mid-task', 'u5'),
+      ...BLANK_WRISTBANDS.slice(0, 4).map(([text, user]) => report(text, user)),
+    ]);
+    const restored = FailureIndex.fromJSON(JSON.parse(JSON.stringify(index.toJSON())));
+    for (const probe of ['smärtskattningen försvinner när jag sparar', 'Citrix-sessionen bryts igen', 'tomma armband från skrivaren', 'Tidboken går inte att öppna']) {
+      const before = index.match(probe);
+      const after = restored.match(probe);
+      expect(after?.group.id).toBe(before?.group.id);
+      if (before) expect(after!.similarity).toBeCloseTo(before.similarity, 3);
+    }
+  });
+
   it('keeps a group id as the group grows and across toJSON/fromJSON', () => {
     const index = new FailureIndex();
     const first = index.add(report('Etikettskrivaren skriver ut provetiketter snett, streckkoden hamnar utanför', 'u1', 'Avd 3'));

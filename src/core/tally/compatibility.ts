@@ -11,6 +11,9 @@ export interface Traits {
   allThings: ThingSet;
   symptoms: string[];
   families: Set<string>;
+  /** The symptoms that are not broad, and their families. */
+  specificSymptoms: string[];
+  specificFamilies: Set<string>;
   functions: Set<string>;
   codes: Set<string>;
 }
@@ -42,6 +45,8 @@ export function traitsOf(concepts: Iterable<string>, codes: Iterable<string>, sp
   let allThings: string[] = [];
   const symptoms: string[] = [];
   const families = new Set<string>();
+  const specificSymptoms: string[] = [];
+  const specificFamilies = new Set<string>();
   const functions = new Set<string>();
   for (const key of concepts) {
     const c = conceptOf(key);
@@ -56,6 +61,10 @@ export function traitsOf(concepts: Iterable<string>, codes: Iterable<string>, sp
     } else if (c.facet === 'symptom' && !c.weak) {
       symptoms.push(key);
       for (const f of c.families ?? [key]) families.add(f);
+      if (!c.broad) {
+        specificSymptoms.push(key);
+        for (const f of c.families ?? [key]) specificFamilies.add(f);
+      }
     } else if (c.facet === 'function') functions.add(key);
   }
   if (specific) {
@@ -65,7 +74,7 @@ export function traitsOf(concepts: Iterable<string>, codes: Iterable<string>, sp
   }
   const things = new Map<Facet, ThingSet>();
   for (const [facet, list] of byFacet) things.set(facet, thingSet(list));
-  return { things, allThings: thingSet(allThings), symptoms, families, functions, codes: new Set(codes) };
+  return { things, allThings: thingSet(allThings), symptoms, families, specificSymptoms, specificFamilies, functions, codes: new Set(codes) };
 }
 
 /**
@@ -84,8 +93,15 @@ function agree(mine: ThingSet | undefined, theirs: ThingSet | undefined): boolea
 
 function sameSymptomFamily(report: Traits, group: Traits): boolean {
   if (!report.symptoms.length || !group.symptoms.length) return true;
-  for (const key of report.symptoms) for (const f of conceptOf(key)!.families ?? [key]) if (group.families.has(f)) return true;
+  for (const f of report.families) if (group.families.has(f)) return true;
   return false;
+}
+
+/** Both name a symptom that is not broad, and none of those shares a family: "blank" against "wrong patient". */
+function clearlyOtherSymptom(report: Traits, group: Traits): boolean {
+  if (!report.specificSymptoms.length || !group.specificSymptoms.length) return false;
+  for (const f of report.specificFamilies) if (group.specificFamilies.has(f)) return false;
+  return true;
 }
 
 // "error 500" is too common to tie reports about different modules together; "ORA-12541" is not.
@@ -97,9 +113,11 @@ export interface Compatibility {
   sharedCode: boolean;
   /** Both name functions, and none of them the same. */
   functionMismatch: boolean;
+  /** Both name how it failed, in words of different families ("blank" against "freezes"). */
+  symptomMismatch: boolean;
 }
 
-const INCOMPATIBLE: Compatibility = { compatible: false, sharedCode: false, functionMismatch: false };
+const INCOMPATIBLE: Compatibility = { compatible: false, sharedCode: false, functionMismatch: false, symptomMismatch: false };
 
 /**
  * Hard rules before any similarity: a report may not join a group that is about a different module,
@@ -116,14 +134,17 @@ export function compatibility(report: Traits, group: Traits): Compatibility {
   }
   if (report.codes.size > 0 && group.codes.size > 0 && !sharedCode) return INCOMPATIBLE;
   // "ORA-12541" in PowerChart and in FirstNet is one failure of what both stand on.
-  if (specificCode) return { compatible: true, sharedCode, functionMismatch: false };
+  if (specificCode) return { compatible: true, sharedCode, functionMismatch: false, symptomMismatch: false };
   for (const facet of THINGS) if (!agree(report.things.get(facet), group.things.get(facet))) return INCOMPATIBLE;
   // A module and a device may be one failure ("the wristband printer" in registration), but a
   // report about one thing only never joins a group about another.
   if (!agree(report.allThings, group.allThings)) return INCOMPATIBLE;
-  if (!sharedCode && !sameSymptomFamily(report, group)) return INCOMPATIBLE;
-  // Different functions ("scan" against "sign") only count against a match: staff name them loosely.
+  // A clearly different symptom ("blank" against "wrong patient") is another failure. A difference that
+  // involves a broad symptom ("the values vanish", "we've gone to paper") only counts against a match,
+  // as do different functions ("scan" against "sign"): staff name them loosely.
+  if (!sharedCode && clearlyOtherSymptom(report, group)) return INCOMPATIBLE;
+  const symptomMismatch = !sharedCode && !sameSymptomFamily(report, group);
   let functionMismatch = report.functions.size > 0 && group.functions.size > 0;
   for (const f of report.functions) if (group.functions.has(f)) functionMismatch = false;
-  return { compatible: true, sharedCode, functionMismatch };
+  return { compatible: true, sharedCode, functionMismatch, symptomMismatch };
 }

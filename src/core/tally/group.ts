@@ -1,5 +1,6 @@
 import { traitsOf, type Traits } from './compatibility.ts';
 import { conceptOf, type Facet } from './lexicon.ts';
+import { BLOCKS, blockOf, type KeyStats, type ReportVector } from './evidence.ts';
 import { featureWeight, type FailureProfile } from './profile.ts';
 
 /** One failure report as it reaches the tally: already redacted. */
@@ -30,8 +31,11 @@ const EXAMPLES = 3;
 // A concept counts as the group's when at least this share of its members named it; one odd
 // report must not make the group compatible with everything it mentioned.
 const DOMINANT_SHARE = 0.25;
-// Big groups keep their facets and their most common words, not every word ever written.
-export const GROUP_TUNE = { maxFeatures: 96, keepFeatures: 64 };
+// Big groups keep their facets and their most common words and grams, not every word ever written.
+const MAX_FEATURES = 96;
+const KEEP_FEATURES = 64;
+// Cached weighted norms are worked out again once the index has seen this factor more reports.
+const STALE_AFTER = 1.1;
 
 const time = (iso: string) => {
   const t = Date.parse(iso);
@@ -53,6 +57,8 @@ export class FailureGroup {
   private readonly counts: Map<string, number>;
   private normSq = 0;
   private traitCache: Traits | undefined;
+  private centroidCache: Float64Array | undefined;
+  private centroidAt = 0;
   private labelCache: string | undefined;
 
   private constructor(json: FailureGroupJSON) {
@@ -67,9 +73,9 @@ export class FailureGroup {
     this.recomputeNorm();
   }
 
-  static create(id: string, report: FailureReport, profile: FailureProfile): FailureGroup {
+  static create(id: string, report: FailureReport, profile: FailureProfile, pruned?: (key: string, count: number) => void): FailureGroup {
     const group = new FailureGroup({ id, count: 0, members: [], users: [], sites: [], firstSeen: report.ts, lastSeen: report.ts, examples: [], features: {} });
-    group.add(report, profile);
+    group.add(report, profile, pruned);
     return group;
   }
 
@@ -97,8 +103,11 @@ export class FailureGroup {
     return this.last;
   }
 
-  /** Adds a report; returns the feature keys the group did not have before (for the index). */
-  add(report: FailureReport, profile: FailureProfile): string[] {
+  /**
+   * Adds a report; returns the feature keys the group did not have before (for the index).
+   * @param pruned told of each key (and its count) a big group lets go of.
+   */
+  add(report: FailureReport, profile: FailureProfile, pruned?: (key: string, count: number) => void): string[] {
     this.members.push(report.id);
     this.userSet.add(report.user);
     if (report.site) this.siteSet.add(report.site);
@@ -113,39 +122,59 @@ export class FailureGroup {
       this.counts.set(key, before + 1);
       this.normSq += w * w * (2 * before + 1);
     }
-    if (this.counts.size > GROUP_TUNE.maxFeatures) this.prune();
+    if (this.counts.size > MAX_FEATURES) this.prune(pruned);
     this.traitCache = undefined;
     this.labelCache = undefined;
+    this.centroidCache = undefined;
     return added;
   }
 
-  /**
-   * Cosine between a report's features and the group's centroid. With `weigh`, every key weighs what
-   * it says (the index's weights, which learn how common each key is); without, its fixed weight.
-   */
-  similarity(profile: FailureProfile, profileNorm: number, weigh?: (key: string) => number): number {
+  /** Cosine between a report's features and the group's centroid, with the keys' fixed weights. */
+  similarity(profile: FailureProfile, profileNorm: number): number {
     let dot = 0;
-    if (!weigh) {
-      for (const [key, w] of profile.features) {
-        const c = this.counts.get(key);
-        if (c) dot += w * w * c;
-      }
-      return dot === 0 ? 0 : dot / (profileNorm * Math.sqrt(this.normSq));
-    }
-    for (const key of profile.features.keys()) {
+    for (const [key, w] of profile.features) {
       const c = this.counts.get(key);
-      if (c) {
-        const w = weigh(key);
-        dot += w * w * c;
-      }
+      if (c) dot += w * w * c;
     }
-    if (dot === 0) return 0;
-    let normSq = 0;
+    return dot === 0 ? 0 : dot / (profileNorm * Math.sqrt(this.normSq));
+  }
+
+  /**
+   * Per kind of evidence (block), with the index's weights, into `out` (EVIDENCE entries, zeroed
+   * first), each BLOCKS long: the dot product with the report, Σ w²·count over shared keys; the
+   * centroid's squared norm, Σ (w·count)²; its mass, Σ w²·count; the report's own weight that the
+   * group has, Σ w² over shared keys; and the rarity of the rarest shared key.
+   */
+  evidence(report: ReportVector, stats: KeyStats, out: Float64Array): void {
+    out.fill(0);
+    for (let i = 0; i < report.keys.length; i++) {
+      const c = this.counts.get(report.keys[i]!);
+      if (!c) continue;
+      const b = report.block[i]!;
+      out[b]! += report.w2[i]! * c;
+      out[3 * BLOCKS + b]! += report.w2[i]!;
+      if (report.rarity[i]! > out[4 * BLOCKS + b]!) out[4 * BLOCKS + b] = report.rarity[i]!;
+    }
+    const centroid = this.centroid(stats);
+    out.set(centroid, BLOCKS);
+  }
+
+  /**
+   * The centroid's squared norm and mass per block. Weights move a little with every report the index
+   * sees, so they are worked out again when the group changed or the index has seen a tenth more reports.
+   */
+  private centroid(stats: KeyStats): Float64Array {
+    const seen = stats.reports;
+    if (this.centroidCache && seen <= this.centroidAt * STALE_AFTER + 1) return this.centroidCache;
+    const out = (this.centroidCache ??= new Float64Array(2 * BLOCKS)).fill(0);
     for (const [key, c] of this.counts) {
-      const w = weigh(key);
-      normSq += w * w * c * c;
+      const w = stats.weight(key);
+      const b = blockOf(key);
+      out[b]! += w * w * c * c;
+      out[BLOCKS + b]! += w * w * c;
     }
-    return dot / (profileNorm * Math.sqrt(normSq));
+    this.centroidAt = seen;
+    return out;
   }
 
   /** Concepts named by a fair share of the members: what the group is about. */
@@ -201,12 +230,13 @@ export class FailureGroup {
     return words.length ? words.join(' ') : 'unclassified';
   }
 
-  private prune(): void {
-    const terms = [...this.counts].filter(([k]) => k.startsWith('term:') || k.startsWith('quote:') || k.startsWith('gram:')).sort((a, b) => a[1] - b[1]);
-    let excess = this.counts.size - GROUP_TUNE.keepFeatures;
-    for (const [key] of terms) {
+  private prune(pruned?: (key: string, count: number) => void): void {
+    const words = [...this.counts].filter(([k]) => k.startsWith('term:') || k.startsWith('gram:') || k.startsWith('quote:')).sort((a, b) => a[1] - b[1]);
+    let excess = this.counts.size - KEEP_FEATURES;
+    for (const [key, count] of words) {
       if (excess-- <= 0) break;
       this.counts.delete(key);
+      pruned?.(key, count);
     }
     this.recomputeNorm();
   }

@@ -24,6 +24,11 @@ export interface Concept {
   incidental?: boolean;
   /** Symptoms: a weak one ("does not work") says that something failed, not how. */
   weak?: boolean;
+  /**
+   * Symptoms: a broad one ("missing", "error") is said of nearly every failure in passing ("the values
+   * vanish", "we've gone to paper"), so it only counts against a match and never keeps groups apart.
+   */
+  broad?: boolean;
   /** Symptoms: ones in a shared family describe the same failure in different words. */
   families?: string[];
 }
@@ -48,20 +53,22 @@ const MODULES: Concept[] = [
   module('pharmnet', 'PharmNet', String.raw`\bpharm ?net\w*`),
   module('emar', 'eMAR', String.raw`\b(?:e-?)?mar\b|\bmaw\b|\bbcma\b|\bmedication administration\w*|\bmedication (?:list|profile)\w*|\bmed ?list\w*|\b\w*lakemedelslist\w*|\blakemedelsadministr\w*|\badministreringslist\w*|\blakemedelsguide\w*|\blakemedelsprofil\w*`, IN_POWERCHART),
   module('orders', 'PowerOrders', String.raw`\bpower ?orders?\b|\bpower ?plan\w*|\borders? for signature\b|\badd order\b|\bordinationslist\w*|\bbehandlingspaket\w*`, IN_POWERCHART),
-  module('message-center', 'Message Center', String.raw`\bmessage ?cent(?:er|re)\w*|\b\w*inkorg\w*|\binbox\w*|\bmeddelandecent\w*|\bresults? (?:fyi|to endorse)\b|\bfyi\b`, IN_POWERCHART),
+  module('message-center', 'Message Center', String.raw`\bmessage ?cent(?:er|re)\w*|\bproxy\b|\bproxies\b|\bombud\w*|\bout of office\b|\b\w*inkorg\w*|\binbox\w*|\bmeddelandecent\w*|\bresults? (?:fyi|to endorse)\b|\bfyi\b`, IN_POWERCHART),
   module('iview', 'iView', String.raw`\bi-?view\w*|\binteractive view\b|\bvitalparametr\w*|\bmatvarde\w*|\bvatskebalans\w*|\bvatskelist\w*|\bvital signs?\b|\bvitals\b|\bflowsheet\w*|\bi&o\b`, IN_POWERCHART),
-  module('mpage', 'MPage', String.raw`\bm-?pages?\w*|\bworkflow (?:page|view)\w*|\barbetsvy\w*|\bstartsida\w*|\bsjukskoterskevy\w*`, IN_POWERCHART),
+  module('mpage', 'MPage', String.raw`\bm-?pages?\w*|\bworkflow (?:page|view)\w*|\barbetsvy\w*|\bstartsida\w*|\bsjukskoterskevy\w*|\bprovider view\w*|\blakarvy\w*`, IN_POWERCHART),
   module('carecompass', 'CareCompass', String.raw`\bcare ?compass\w*|\bvardrelation\w*|\bestablish relationship\w*`),
-  module('careaware', 'CareAware', String.raw`\bcare ?aware\w*`),
+  module('careaware', 'CareAware', String.raw`\bcare ?aware\w*|\bdevice integration\b|\bmedicintekni\w* integration\w*`),
   module('results', 'Results Review', String.raw`\bresults? review\w*|\b\w*provsvar\w*|\blabb?svar\w*|\blab ?results?\b|\bblood results?\b|\brontgensvar\w*|\bsvarstabell\w*`, IN_POWERCHART),
-  module('scheduling', 'Scheduling', String.raw`\bappointment ?book\w*|\bscheduling\w*|\btidbok\w*|\b\w*kallelse\w*|\bappointment letters?\b`),
+  module('scheduling', 'Scheduling', String.raw`\bappointment ?book\w*|\bvantelist\w*|\bwaiting lists?\b|\bscheduling\w*|\btidbok\w*|\b\w*kallelse\w*|\bappointment letters?\b`),
   module('organizer', 'Ambulatory Organizer', String.raw`\bambulatory organi[sz]er\w*|\borgani[sz]er\w*|\bdagvy\w*|\bday view\b|\bmottagningslist\w*`),
   module('documentation', 'Documentation', String.raw`\bdynamic documentation\b|\bdyn ?doc\w*|\bdd-\w*|\bpower ?note\w*|\b\w*anteckning\w*|\bnotes?\b|\bdikter\w*|\bdiktat\w*|\bdictat\w*|\bnote types?\b`, IN_POWERCHART),
-  module('patient-list', 'Patient List', String.raw`\bpatientlist\w*|\bpatient lists?\b|\bavdelningslist\w*|\blocation-?list\w*|\blocation lists?\b`, IN_POWERCHART),
+  module('patient-search', 'Patient Search', String.raw`\bpatient ?search\w*|\bpatientsok\w*|\bforstoringsglas\w*|\bmagnifying glass\b`, IN_POWERCHART),
+  module('patient-list', 'Patient List', String.raw`\bpatientlist\w*|\blist maintenance\b|\bcustom lists?\b|\bpatient lists?\b|\bavdelningslist\w*|\blocation-?list\w*|\blocation lists?\b`, IN_POWERCHART),
   module('discharge', 'Depart', String.raw`\bdepart\w*|\butskrivning\w*|\bepikris\w*|\bdischarg\w*`),
-  module('registration', 'Registration', String.raw`\bregistrer\w*|\bregistration\w*|\binskrivning\w*|\badmi(?:t|ts|tted|tting|ssion\w*)\b|\bpm conversation\b|\bakutregistr\w*|\bregister(?:s|ed|ing)?\b|\bencounter\w*`),
+  module('registration', 'Registration', String.raw`\bregistrer\w*|\bquick ?reg\w*|\b(?:akut|snabb)(?:in)?(?:reg|skriv)\w*|\bregistration\w*|\binskrivning\w*|\badmi(?:t|ts|tted|tting|ssion\w*)\b|\bpm conversation\b|\bakutregistr\w*|\bregister(?:s|ed|ing)?\b|\bencounter\w*`),
   module('referral', 'Referral', String.raw`\b\w*remiss\w*|\breferral\w*|\bvardbegaran\w*`),
-  module('eprescribing', 'e-prescribing', String.raw`\be-?recept\w*|\be-?prescri\w*|\brecept(?:et|en)?\b|\bprescriptions?\b`),
+  module('medrec', 'Medication reconciliation', String.raw`\b\w*lakemedelsavstamning\w*|\bavstamning\w*|\bmed ?rec\b|\bmedication reconciliation\b`, IN_POWERCHART),
+  module('eprescribing', 'e-prescribing', String.raw`\bnll\b|\bnationella lakemedelslistan\b|\bpascal\b|\bdosdispens\w*|\be-?recept\w*|\be-?prescri\w*|\brecept(?:et|en)?\b|\bprescriptions?\b`),
   module('pacs', 'PACS', String.raw`\bpacs\w*|\brontgenbild\w*|\bbildlank\w*|\bradiology images?\b|\bimage viewer\b|\bbildvisare\w*`),
   module('blood-bank', 'Blood bank', String.raw`\bblodcentral\w*|\btransfusion\w*|\bblood ?bank\w*|\bblodbestallning\w*|\bblood (?:product )?orders?\b|\bblodprodukt\w*|\bbestalla blod\b`),
   module('npo', 'NPÖ', String.raw`\bnpo\b|\bnationell patientoversikt\b`),
@@ -71,7 +78,7 @@ const MODULES: Concept[] = [
   module('724access', '724Access', String.raw`\b724\w*|\bdowntime viewer\b|\bdt ?viewer\b`),
   module('allergies', 'Allergies', String.raw`\ballergi\w*|\ballerg(?:y|ies)\b|\boverkanslighet\w*`, IN_POWERCHART),
   module('banner-bar', 'Banner bar', String.raw`\bbanner ?bar\w*|\bpatientbanner\w*|\bnamnlist\w*`, IN_POWERCHART),
-  module('specimen-collection', 'Specimen collection', String.raw`\bprovtagning\w*|\bspecimen collect\w*`),
+  module('specimen-collection', 'Specimen collection', String.raw`\bprovtag\w*|\bspecimen collect\w*|\bcollection lists?\b`),
 ];
 
 const DEVICES: Concept[] = [
@@ -82,7 +89,9 @@ const DEVICES: Concept[] = [
   device('card', 'card', String.raw`\bkort(?:et|en)\b|\b(?:passer|id-?)kort\w*|\bbadge\w*|\bcards?\b|\bblipp\w*|\btap(?:s|ping|ped)?\b`),
   device('computer', 'computer', String.raw`\bdator\w*|\bcomputers?\b|\bpc\b|\bworkstation\w*|\barbetsstation\w*|\bthin client\w*|\btunna? klient\w*`, { incidental: true }),
   device('pump', 'infusion pump', String.raw`\b\w*pump(?:en|ar|arna|s)?\b`),
-  device('fetal-monitor', 'fetal monitor', String.raw`\bfosterovervakning\w*|\bctg\w*|\bfetal monitor\w*`),
+  device('monitor', 'monitor', String.raw`\b\w*monitor(?:n|s|er|erna|ing)?\b|\bmonitorvard\w*|\b\w*overvakning\w*`),
+  device('fetal-monitor', 'fetal monitor', String.raw`\bfosterovervakning\w*|\bctg\w*|\bfetal monitor\w*`, { parent: 'device:monitor' }),
+  device('network', 'network', String.raw`\bwi-?fi\w*|\bwlan\b|\bnatet\b|\bnatverk\w*|\bnetwork\w*|\buppkoppling\w*`),
   device('lab-instrument', 'lab instrument', String.raw`\bblodgas\w*|\bblood gas\w*|\banalysator\w*|\banaly[sz]er\w*`),
   device('keyboard', 'keyboard', String.raw`\btangentbord\w*|\bkeyboard\w*`, { incidental: true }),
 ];
@@ -94,6 +103,8 @@ const OBJECTS: Concept[] = [
   object('specimen-label', 'Specimen label', String.raw`\b\w*provetikett\w*|\broretikett\w*|\b(?:specimen|sample|tube) labels?\b`, { parent: 'object:label' }),
   object('autotext', 'Auto Text', String.raw`\bauto ?texte?\w*|\bautotext\w*|\bfras(?:er|erna|en)?\b|\bsnabbfras\w*|\bsmart ?phrase\w*|\bpunkt-?kommand\w*`),
   object('favorites', 'favourites', String.raw`\b\w*favorit\w*|\bfavou?rites?\b`),
+  object('protected-identity', 'protected identity', String.raw`\bskyddade? (?:personuppgift|identitet)\w*|\bsekretessmark\w*|\bprotected (?:identity|personal data|patients?)\b|\bconfidentiality flag\w*`),
+  object('position', 'position', String.raw`\bposition(?:s|en|er)?\b|\bbefattning\w*|\broles?\b|\brollen\b|\b(?:min|din|fel|ratt|annan|ny) roll\b`),
   object('password', 'password', String.raw`\b\w*losenord\w*|\blosen\b|\bpasswords?\b`),
 ];
 
@@ -119,6 +130,9 @@ const FUNCTIONS: Concept[] = [
   fn('transfer', 'transfer', String.raw`\btransfer\w*|\boverflytt\w*`),
   fn('forward', 'forward', String.raw`\bvidarebefordr\w*|\bforward\w*`),
   fn('copy', 'copy/paste', String.raw`\bkopier\w*|\bklistr\w*|\bcopy\w*|\bpast(?:e|es|ed|ing)\b`),
+  fn('select', 'select', String.raw`\bvalj(?:a|er|s)?\b|\bvalde\b|\bselect(?:s|ed|ing)?\b|\bchoos(?:e|es|ing)\b|\bchose\b`),
+  fn('move', 'move', String.raw`\bflytt(?:a|ar|ade|as|at)\b|\bmov(?:e|es|ed|ing)\b|\bdra och slapp\b|\bdrag(?:ging)? and drop\w*`),
+  fn('assign', 'assign', String.raw`\btilldel\w*|\bassign(?:s|ed|ing|ment)?\b`),
   fn('change', 'change', String.raw`\bbyt(?:a|er|e|t)\b|\b\w*bytet\b|\bchang(?:e|es|ed|ing)\b`),
 ];
 
@@ -126,34 +140,36 @@ const FUNCTIONS: Concept[] = [
 const WRONG_THINGS = String.raw`(?:varde|dos|datum|tid|namn|uppgift|information|info|siffr|enhet|sprak|rum|sang|sal|kon|alder|vikt|langd|format|storlek|marginal|tidszon)\w*`;
 
 const SYMPTOMS: Concept[] = [
+  symptom('black', 'black screen', String.raw`\bsvart(?:a)?\b|\bblack(?:ed)? (?:out|screen|window)\b|\bblack\b`, { families: ['absent', 'unresponsive'] }),
   symptom('blank', 'blank', String.raw`\btom(?:ma|t|a|ts|da)?\b|\bblank\w*|\bvit(?:a|t)?\b|\bwhite\b|\bempty\b|\bgra ruta\b|\bgr[ae]y (?:box|square)\b|\butan (?:text|tryck)\b|\binget tryck\b|\bno (?:text|print)\b|\bnothing (?:printed|on (?:it|them|the \w+))\b|\b(?:prints?|printing|printed) nothing\b|\b(?:skriver|trycker) (?:inget|ingenting)\b|\bosynlig\w*|\binvisible\b|\bvisar (?:inga|ingen|inget|0)\b|\bshows? (?:no|nothing|0)\b|\binga (?:patienter|operationer|komponenter)\b`, { families: ['absent'] }),
-  symptom('missing', 'missing', String.raw`\bsaknas\b|\bsaknade?s?\b|\bborta\b|\bforsvunn\w*|\bforsvann\w*|\bforsvinn\w*|\bmissing\b|\bdisappear\w*|\bvanish\w*|\bgone\b|\bsyn(?:s|ts|tes) (?:inte|ej|inga)\b|\bvisa(?:s|des) inte\b|\bkommer (?:inte|aldrig) (?:upp|fram|med|till)\b|\bdyker inte upp\b|\bnot (?:show|display|visible|appear|there)\w*|\b(?:doesn|don|didn|isn|aren)'?t (?:show|appear|display|visible|there)\w*|\bdoes not (?:show|appear|display)\b|\bfinns inte (?:med|kvar)\b|\btappa\w*|\blost\b|\bhittar (?:inte|ej)\b|\bhittas (?:inte|ej)\b|\binte hittas\b|\bcan'?t find\b|\bcannot find\b|\bnot found\b|\bnot (?:coming|getting) through\b|\bkommer (?:inte|aldrig) (?:in )?(?:i|till) journal\w*|\bwhere (?:did|are|is)\b|\b(?:ger|gav|visar) (?:inga|ingen) traff\w*|\bno (?:hits|matches)\b|\breturns? nothing\b|\bdyker ingen \w+ upp\b`, { families: ['absent', 'connection'] }),
+  symptom('missing', 'missing', String.raw`\bsaknas\b|\bsaknade?s?\b|\bborta\b|\bforsvunn\w*|\bforsvann\w*|\bforsvinn\w*|\bmissing\b|\bdisappear\w*|\bvanish\w*|\bgone\b|\bsyn(?:s|ts|tes) (?:inte|ej|inga)\b|\bvisa(?:s|des) inte\b|\bkommer (?:inte|aldrig) (?:upp|fram|med|till)\b|\bdyker inte upp\b|\bnot (?:show|display|visible|appear|there)\w*|\b(?:doesn|don|didn|isn|aren)'?t (?:show|appear|display|visible|there)\w*|\bdoes not (?:show|appear|display)\b|\bfinns inte (?:med|kvar)\b|\btappa\w*|\blost\b|\bhittar (?:inte|ej)\b|\bhittas (?:inte|ej)\b|\binte hittas\b|\bcan'?t find\b|\bcannot find\b|\bnot found\b|\bnot (?:coming|getting) through\b|\bkommer (?:inte|aldrig) (?:in )?(?:i|till) journal\w*|\bwhere (?:did|are|is)\b|\b(?:ger|gav|visar) (?:inga|ingen) traff\w*|\bno (?:hits|matches)\b|\breturns? nothing\b|\bdyker ingen \w+ upp\b`, { families: ['absent', 'connection'], broad: true }),
   symptom('stale', 'not updated', String.raw`\buppdater\w* (?:inte|ej)\b|\bnot (?:refresh|updat)\w*|\b(?:hasn|doesn|isn|haven|don)'?t (?:been )?(?:refresh|updat)\w*|\bgammalt lage\b|\bgammal (?:bild|data)\b|\bold (?:picture|data|image|view)\b|\bstillbild\w*|\bgardagens\b|\byesterday'?s\b|\bforra veckan\b|\blast week'?s\b|\bstale\b|\bout of date\b`, { families: ['unresponsive', 'absent'] }),
   symptom('freeze', 'freezes', String.raw`\bhang\w* (?:sig|sej|upp)\b|\bhanger\b|\bfryser\b|\bfros\b|\bfrus(?:it|en|na|et)\b|\bfrys\w*|\bfreez\w*|\bfroze\w*|\bhang(?:s|ing)?\b|\bhung\b|\blas(?:er|te|t) sig\b|\blocks? up\b|\blocked up\b|\bstuck\b(?! (?:in|at) )|\bnot responding\b|\bsvarar inte\b|\bslutar svara\b|\btimglas\w*|\bhourglass\w*|\bsnurr\w*|\bspinn\w*|\bstar (?:allt |bara )?still\b|\bstatt still\b|\baktivitetshanterar\w*|\btask manager\b|\bend task\b|\balt-f4\b|\bturns? gr[ae]y\b`, { families: ['unresponsive'] }),
   symptom('crash', 'crashes', String.raw`\bkrasch\w*|\bcrash\w*|\bstangs (?:ner|av)\b|\bstanger (?:ner )?sig\b|\bshuts? down\b|\bclos(?:es|ed|ing) (?:itself|down|by itself|straight away)\b|\bkastas ut ur\b`, { families: ['unresponsive'] }),
-  symptom('no-response', 'nothing happens', String.raw`\bhander (?:ingenting|inget)\b|\bgor (?:ingenting|inget)\b|\b(?:inget|ingenting) hander\b|\bnothing happens\b|\bdoes nothing\b|\bno reaction\b|\breagerar inte\b|\b(?:doesn|does not|won)'?t? respond\w*`, { families: ['unresponsive'] }),
+  symptom('no-response', 'nothing happens', String.raw`\bhander (?:ingenting|inget)\b|\bgor (?:ingenting|inget)\b|\b(?:inget|ingenting) hander\b|\bnothing happens\b|\bdoes nothing\b|\bno reaction\b|\breagerar inte\b|\b(?:doesn|does not|won)'?t? respond\w*`, { families: ['unresponsive'], broad: true }),
   symptom('slow', 'slow', String.raw`\bseg(?:t|a|are|ast)?\b|\bsegheten\b|\b\w*langsam\w*|\bslow\w*|\bsnigel\w*|\bsirap\b|\bmolasses\b|\bcrawl\w*|\bevighet\w*|\btar (?:en )?evighet\b|\btar (?:sa |jatte|valdigt |extremt )?lang tid\b|\btakes? (?:forever|ages)\b|\btakes? (?:a )?(?:very )?long time\b|\btakes? (?:a |half a )?minute\b|\b(?:en )?halv minut\b|\bhalf a minute\b|\b\d+ (?:sekunder|seconds)\b|\blagg(?:ar|ig|y|ing)\b|\blags?\b|\bsluggish\b|\btrog\w*|\bvantetid\w*`, { families: ['slow'] }),
   symptom('delayed', 'delayed', String.raw`\bforsenad\w*|\bdelay\w*|\b(?:kommer|kom|komma) (?:in |fram )?(?:flera timmar |timmar |mycket )?sent\b|\bslapar\b|\bdrojer\b|\w*droj\w*|\btak(?:e|es|ing) (?:\d+(?:-\d+)? )?hours\b|\btar (?:\d+ )?timmar\b|\btog \d+ ?(?:h|timmar)\b|\bforst efter\b|\binte forran\b|\bhours? late\b|\btimmar sent\b`, { families: ['slow'] }),
   symptom('wrong-patient', 'wrong patient', String.raw`\bfel (?:patient\w*|pat|person\w*)\b|\bwrong (?:patient|person)\w*|\bannan (?:patient\w*|pats?|kvinnas|mans|persons?)\b|\banother (?:patient|woman|man|person)\w*|\bother patient\w*|\bforvaxl\w*|\bnagon annans?\b|\bsomeone else\w*|\bmixed up\b|\bannans (?:namn|uppgifter|personnummer)\b|\bforra patient\w*|\bprevious patient\w*|\bforegaende patient\w*|\blast patient\w*`),
   symptom('wrong-destination', 'wrong printer', String.raw`\bfel skrivar\w*|\bwrong printer\w*|\ben annan (?:skrivare|vaning|avdelning)\b|\bannan (?:vaning|avdelning)\b|\b(?:another|other|different) (?:printer|floor|ward)\b|\bfel (?:avdelning|vaning|plats)\w*|\bwrong (?:ward|unit|floor|location)\b|\bhamna\w* (?:pa|hos|i) (?:fel|en annan|annan)\b|\bhamna\w* hos\b|\bhamna\w* (?:\w+ ){0,3}(?:i|pa|hos) \w+s skrivar\w*|\bistallet for hos oss\b|\binstead of ours\b|\brout\w* to\b|\bend(?:s|ed)? up (?:on|at|in) (?:the )?(?:wrong|another|a different)\b`),
-  symptom('offline', 'offline', String.raw`\bnere\b|\bligger nere\b|(?<!shut |slow |slowed |slows |break |broke |goes |went |upside )\bdown\b|\boffline\w*|\bej ansluten\b|\binte ansluten\b|\bnot connected\b|\bingen kontakt\b|\bno contact\b|\bfrankopplad\w*|\bunavailable\b|\bnot available\b|\binte tillganglig\w*|\botillganglig\w*|\bur funktion\b|\bno network\b|\bnatverk\w*|\bnetwork\w*|\bserver\w*|\bunreachable\b|\bcannot connect\b|\bcan'?t connect\b|\bcan'?t reach\b|\bcannot reach\b|\bkommer (?:inte|ej) at\b|\butan system\b|\bnever receives\b|\bdoda\b|\bdead\b`, { families: ['connection'] }),
-  symptom('disconnect', 'disconnects', String.raw`\bdisconnect\w*|\breconnect\w*|\bateransl\w*|\bkopplar? (?:ner|ifran)\b|\bkopplas (?:ner|ifran|bort)\b|\btappa\w* (?:[\w-]+ )?[\w-]*(?:anslutning|kontakt)\w*|\bslang\w* ut\b|\bdrop(?:s|ping|ped)? (?:my |the |our )?(?:session|connection)\w*|\banslutningen (?:bryts|brots|avbrots|avbryts|forsvann)\b|\bconnection (?:interrupted|lost|dropped|drops)\b|\blost connection\b|\bkick\w* (?:me |us )?out\b|\bkasta\w* ut\b|\butkasta\w*|\baker (?:man |jag |vi )?ut\b|\bloggas ut\b|\butloggad\w*|\blogged (?:me |us )?out\b|\bsession\w* (?:\w+ ){0,3}(?:dor|bryts|brots|avslut\w*|ended|expire\w*|drop\w*|timed out)\b|\btime ?out\w*|\btimed out\b`, { families: ['connection'] }),
+  symptom('offline', 'offline', String.raw`\bnere\b|\bligger nere\b|(?<!shut |slow |slowed |slows |break |broke |goes |went |upside )\bdown\b|\boffline\w*|\bej ansluten\b|\binte ansluten\b|\bnot connected\b|\bingen kontakt\b|\bno contact\b|\bfrankopplad\w*|\bunavailable\b|\bnot available\b|\binte tillganglig\w*|\botillganglig\w*|\bur funktion\b|\bno network\b|\bserver\w*|\bunreachable\b|\bcannot connect\b|\bcan'?t connect\b|\bcan'?t reach\b|\bcannot reach\b|\bkommer (?:inte|ej) at\b|\butan system\b|\bnever receives\b|\bdoda\b|\bdead\b`, { families: ['connection'] }),
+  symptom('disconnect', 'disconnects', String.raw`\bdisconnect\w*|\breconnect\w*|\bateransl\w*|\bkopplar? (?:ner|ifran)\b|\bkopplas (?:ner|ifran|bort)\b|\btappa\w* (?:[\w-]+ )?[\w-]*(?:anslutning|kontakt)\w*|\bslang\w* ut\b|\bdrop(?:s|ping|ped)? (?:my |the |our )?(?:session|connection)\w*|\banslutningen (?:bryts|brots|avbrots|avbryts|forsvann)\b|\bconnection (?:interrupted|lost|dropped|drops)\b|\blost connection\b|\bkick\w* (?:me |us )?out\b|\bkasta\w* ut\b|\butkasta\w*|\baker (?:man |jag |vi )?ut\b|\bloggas ut\b|\butloggad\w*|\butloggning\w*|\bauto-?logout\w*|\bauto log ?out\w*|\blogg(?:ar|ade|as|ades) (?:mig |oss |dig |en )?ut\b|\blogs (?:me |us |you )?out\b|\blogged (?:me |us )?out\b|\bsession\w* (?:\w+ ){0,3}(?:dor|bryts|brots|avslut\w*|ended|expire\w*|drop\w*|timed out)\b|\btime ?out\w*|\btimed out\b`, { families: ['connection'] }),
   symptom('loop', 'loops', String.raw`\bloop\w*|\bborjar om\b|\bstartar om fran borjan\b|\btillbaka till\b|\bback to\b|\bigen och igen\b|\bagain and again\b|\bkeeps asking\b|\brunt runt\b|\bround and round\b`),
-  symptom('duplicate', 'duplicates', String.raw`\bdubbel\w*|\bdubbl\w*|\bduplicat\w*|\bdouble[ds]?\b|\btva (?:kopior|exemplar|av varje)\b|\btwo copies\b|\bflera kopior\b|\bmultiple copies\b`),
+  symptom('duplicate', 'duplicates', String.raw`\bdubbel\w*|\bkopior\b|\bcopies\b|\btriplicat\w*|\bin duplicate\b|\bdubbl\w*|\bduplicat\w*|\bdouble[ds]?\b|\btva (?:kopior|exemplar|av varje)\b|\btwo copies\b|\bflera kopior\b|\bmultiple copies\b`),
   symptom('truncated', 'cut off', String.raw`\bkapad\w*|\bkapas\b|\bkapades\b|\bavklippt\w*|\bklipp\w* av\b|\btruncat\w*|\bcut off\b|\bhalva\b|\bofullstandig\w*|\bincomplete\b`, { families: ['layout'] }),
-  symptom('misaligned', 'misaligned', String.raw`\bsned\w*|\bforskjut\w*|\bmisalign\w*|\boffset\b|\bfel (?:format|storlek|marginal\w*)\b|\bwrong (?:format|size|margins?)\b|\butanfor (?:kanten|etiketten|bandet)\b|\bover kanten\b|\boff the edge\b|\boverlapp\w*|\bskev\w*|\bcrooked\b|\bhalvvags\b|\bmitt pa\b|\bspill\w* over\b|\bonto the next\b|\bhalf off\b`, { families: ['layout'] }),
+  symptom('misaligned', 'misaligned', String.raw`\bupp och ner\b|\bupside down\b|\bsned\w*|\bforskjut\w*|\bmisalign\w*|\boffset\b|\bfel (?:format|storlek|marginal\w*)\b|\bwrong (?:format|size|margins?)\b|\butanfor (?:kanten|etiketten|bandet)\b|\bover kanten\b|\boff the edge\b|\boverlapp\w*|\bskev\w*|\bcrooked\b|\bhalvvags\b|\bmitt pa\b|\bspill\w* over\b|\bonto the next\b|\bhalf off\b`, { families: ['layout'] }),
   symptom('garbled', 'garbled', String.raw`\bkonstiga tecken\b|\bobegriplig\w*|\bgarbled\b|\bgibberish\b|\bstrange (?:characters|symbols)\b|\bweird (?:characters|symbols)\b|\brutor istallet\b|\bfragetecken\b|\bsymboler\b|\bkryptisk\w*`),
-  symptom('no-access', 'no access', String.raw`\bbehorighet\w*|\baccess\w*|\batkomst\w*|\bpermission\w*|\bprivilege\w*|\bnot authori[sz]ed\b|\bunauthori[sz]ed\b|\bnekad\w*|\bdenied\b|\bsparrad\w*|\blocked out\b|\baccount (?:has been |is |was )?locked\b|\bkontot (?:ar |har )?(?:last|sparrat)\w*|\b\w{4,}ratt(?:en|er)?\b|\b(?:inga|inget|no) (?:konto|konton|accounts?)\b|\blast konto\b`),
-  symptom('rejected', 'rejected', String.raw`\brejected\b|\bavvisa\w*|\bgodk?an\w* (?:aldrig|inte|ej)\b|\bgodtas (?:inte|ej)\b|\bnot accepted\b|\binte uppfyller\b|\b(?:does not|doesn'?t) meet\b|\buppfyller inte\b|\bnekas\b|\binvalid\b|\bogiltig\w*`),
+  symptom('no-access', 'no access', String.raw`\bbehorighet\w*|\baccess\w*|\batkomst\w*|\bpermission\w*|\bprivilege\w*|\bnot authori[sz]ed\b|\bunauthori[sz]ed\b|\bnekad\w*|\bdenied\b|\bsparrad\w*|\blocked out\b|\baccount (?:has been |is |was )?locked\b|\bkontot (?:ar |har )?(?:last|sparrat)\w*|\b\w{4,}ratt(?:en|er)?\b|\b(?:inga|inget|no) (?:konto|konton|accounts?)\b|\blast konto\b`, { families: ['denied'] }),
+  symptom('rejected', 'rejected', String.raw`\brejected\b|\bfelaktig\w* (?:inloggningsuppgift|losenord|anvandarnamn|pin)\w*|\b(?:invalid|wrong|incorrect) (?:credentials|password|username|pin)\b|\bavvisa\w*|\bgodk?an\w* (?:aldrig|inte|ej)\b|\bgodtas (?:inte|ej)\b|\bnot accepted\b|\binte uppfyller\b|\b(?:does not|doesn'?t) meet\b|\buppfyller inte\b|\bnekas\b|\binvalid\b|\bogiltig\w*`, { families: ['denied'] }),
   symptom('wrong-data', 'wrong data', String.raw`\bfel ${WRONG_THINGS}|\bwrong (?:value|dose|date|time|name|data|info\w*|unit|language|room|bed|age|weight|sex|gender)\w*|\bfelaktig\w*|\bincorrect\w*|\bstammer inte\b|\b(?:doesn|don)'?t (?:match|add up)\b|\bdoes not (?:match|add up)\b|\bmismatch\w*|\b(?:en|one|1) (?:timme|hour)\w* (?:fel|off|ahead|behind|late|early)\b|\b(?:shifted|hoppat|flyttat) (?:en|an|one) (?:timme|hour)\b|\bhour off\b|\btidszon\w*|\btime ?zone\w*|\bstar som\b|\bpa engelska\b|\bin english\b|\bdifferent from\b`),
-  symptom('unreadable', 'not read', String.raw`\blas(?:es|er|te|tes) (?:inte|ej)\b|\bkan inte las(?:a|as)\b|\bgar (?:inte|ej) att lasa\b|\b(?:won|doesn|don|didn)'?t read\b|\bdoes not read\b|\bnot reading\b|\bunreadable\b|\bcan'?t read\b|\bcannot read\b|\bpiper inte\b|\bno beep\b|\bkanner (?:inte|ej) igen\b|\bkanns (?:inte|ej) igen\b|\bnot recogni[sz]ed\b|\bunrecogni[sz]ed\b|\b(?:won|doesn)'?t accept\b|\baccepterar (?:inte|ej)\b`),
+  symptom('faint', 'faint print', String.raw`\bsuddig\w*|\bblek(?:a|t)?\b|\botydlig\w*|\bfaint\w*|\bsmudg\w*|\bblurr\w*|\bfuzzy\b|\bsmetig\w*|\brandig\w*|\bstreak\w*|\bstriped\b`, { families: ['unreadable', 'layout'] }),
+  symptom('unreadable', 'not read', String.raw`\bolasbar\w*|\bolasli\w*|\blas(?:es|er|te|tes) (?:inte|ej)\b|\bkan inte las(?:a|as)\b|\bgar (?:inte|ej) att lasa\b|\b(?:won|doesn|don|didn)'?t read\b|\bdoes not read\b|\bnot reading\b|\bunreadable\b|\bcan'?t read\b|\bcannot read\b|\bpiper inte\b|\bno beep\b|\bkanner (?:inte|ej) igen\b|\bkanns (?:inte|ej) igen\b|\bnot recogni[sz]ed\b|\bunrecogni[sz]ed\b|\b(?:won|doesn)'?t accept\b|\baccepterar (?:inte|ej)\b`, { families: ['unreadable'] }),
   symptom('jammed', 'jammed', String.raw`\bjam(?:s|med|ming)?\b|\b(?:skrivar|printer)\w* (?:\w+ )?(?:fastnar|fastnade|sitter fast)\b|\b(?:fastnar|stuck) (?:inside|inne|i skrivaren)\b|\btugg\w*|\bpappersstopp\w*|\bpapperstrassel\w*|\bstopp i skrivaren\b|\bpaper jam\w*`),
   symptom('settings-lost', 'settings lost', String.raw`\baterstalls\b|\baterstaller sig\b|\baterstalldes\b|\bnollstall\w*|\breset(?:s|ting)?\b|\bhoppar tillbaka\b|\bforgets?\b|\bkommer inte ihag\b|\bminns inte\b|\b(?:doesn'?t|does not) remember\b|\brevert\w*|\bsnaps? back\b|\bkeeps switching\b`),
   symptom('disabled', 'greyed out', String.raw`\b(?:ar|is|are|blir) (?:gra|gratt|grey|gray)\b|\bgr[ae]yed out\b|\binaktiv\w*|\bdisabled\b`),
   symptom('flicker', 'flickers', String.raw`\bblink\w*|\bflicker\w*|\bflimmr\w*`),
   symptom('display', 'display size', String.raw`\bkrymp\w*|\bshrink\w*|\b(?:sa|for) (?:liten|litet|sma)\b|\b(?:so|too) (?:small|tiny)\b|\bzoom\w*|\btypsnitt\w*|\bfonts?\b`, { families: ['layout'] }),
   symptom('not-delivered', 'not delivered', String.raw`\bfastna\w* i (?:status|kon|utkorgen|pending)\w*|\bstuck (?:in|at) (?:status |the )?(?:pending|queue|outbox)\w*|\bpending\b|\bnar (?:inte|aldrig) (?:fram )?\w*|\bnever reach\w*|\b(?:doesn|don|isn|aren)'?t (?:reach|arriv)\w*|\bnot (?:reaching|arriving)\b|\bkommer (?:inte|aldrig) (?:fram|ivag)\b|\bgar (?:inte|aldrig) ivag\b|\bnever (?:arriv|get)\w* (?:there|through)?\b|\bej skickad?e?t?\b|\bnot sent\b`, { families: ['absent'] }),
-  symptom('error', 'error', String.raw`\bfelmeddelande\w*|\bfelkod\w*|\bfelruta\w*|\berror\w*|\bexception\w*|\bfailed\b|\bfailure\b|\bvarningsruta\w*|\bdialogruta\w*|\bpop-?up\w*|\bpops up\b|\bthrows\b|\bett fel\b|\bfelet\b|\bfel\b(?! (?:patient|pat|person|skrivare|avdelning|vaning|plats)\w*| ${WRONG_THINGS})`, { families: ['error', 'unresponsive'] }),
+  symptom('error', 'error', String.raw`\bfelmeddelande\w*|\b\w{3,}fel(?:et|en)?\b|\bfelkod\w*|\bfelruta\w*|\berror\w*|\bexception\w*|\bfailed\b|\bfailure\b|\bvarningsruta\w*|\bdialogruta\w*|\bpop-?up\w*|\bpops up\b|\bthrows\b|\bett fel\b|\bfelet\b|\bfel\b(?! (?:patient|pat|person|skrivare|avdelning|vaning|plats)\w*| ${WRONG_THINGS})`, { families: ['error', 'unresponsive'], broad: true }),
   symptom('fails', 'fails', String.raw`\bgar inte\b|\bgick inte\b|\bkan inte\b|\bkunde inte\b|\bkan ej\b|\bcannot\b|\bcan'?t\b|\bcouldn'?t\b|\bunable\b|\bfunger\w* (?:inte|int|ej)\b|\bfunka\w* (?:inte|int|ej)\b|\bslutad?e? (?:att )?(?:funk|funger)\w*|\bstopped working\b|\bwon'?t\b|\bvagrar\b|\brefuses?\b|\b\w+(?:ar|er|as) aldrig\b|\b(?:doesn|don|won|didn)'?t (?:work|save|open|load|send|print)\b|\bnot (?:working|saving|sending|loading|printing)\b|\bfails?\b|\bmisslyck\w*|\bbroken\b|\btrasig\w*|\bsonder\b|\bstrul\w*|\bbugg\w*|\bbug\b|\bproblem\w*|\bissue\w*|\bfastnar\b|\bgar aldrig igenom\b|\b\w+(?:as|ades) (?:inte|ej|aldrig)\b`, { weak: true, families: ['error'] }),
 ];
 
@@ -162,6 +178,14 @@ const TOPICS: Concept[] = [
   topic('chart', 'chart', String.raw`\bjournal(?:en|er|erna|s)?\b|\bcharts?\b`),
   topic('list', 'list', String.raw`\blist(?:a|an|or|orna|s|e)?\b|\b\w+listan?\b|\b\w+lists?\b`),
   topic('queue', 'queue', String.raw`\bko(?:n|er|erna)?\b|\b\w+kon\b|\bqueues?\b`),
+  topic('barcode', 'barcode', String.raw`\b\w*streckkod\w*|\bbar ?codes?\b|\bqr\b`),
+  topic('template', 'template', String.raw`\bmall(?:en|ar|arna)?\b|\b\w{3,}mall(?:en|ar|arna)?\b|\btemplates?\b`),
+  topic('menu', 'menu', String.raw`\b\w*meny(?:n|er|erna)?\b|\bmenus?\b|\bdrop-?down\w*|\brullgardin\w*`),
+  topic('view', 'view', String.raw`\b\w+[srlet]vy(?:n|er|erna)?\b|\bvy(?:n|er|erna)?\b|\bviews?\b`),
+  topic('filter', 'filter', String.raw`\bfilt(?:er|ret|ren|rering)\w*|\bfilters?\b`),
+  topic('calendar', 'calendar', String.raw`\bkalender\w*|\bcalendar\w*`),
+  topic('prn', 'as needed', String.raw`\bprn\b|\bvid behov\w*|\bbehovs(?:lakemedel|ordination|medicin)\w*|\bas[- ]needed\b`),
+  topic('migration', 'migration', String.raw`\bmigrer\w*|\bmigrat\w*|\bkonverter\w*|\bgamla systemet\b|\bold system\b`),
   topic('column', 'column', String.raw`\b\w*kolumn\w*|\bcolumns?\b`),
   topic('time', 'time', String.raw`\btid(?:er|erna|en)?\b|\b\w+tid(?:er|erna)\b|\btimes?\b|\bklockslag\w*|\btimme\w*|\bhours?\b`),
   topic('dose', 'dose', String.raw`\b\w*dos(?:er|erna|en)?\b|\bdoses?\b|\bdosering\w*|\bmeds\b|\bmedicin\w*|\blakemedel\w*|\blkm\b`),

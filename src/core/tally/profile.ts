@@ -5,10 +5,14 @@ import { errorEvidence } from './error-codes.ts';
 import { CONCEPTS, conceptOf, UNKNOWN_MODULE, unknownModuleKey, type Concept, type Facet } from './lexicon.ts';
 
 /**
- * What one report says broke and how, as weighted features. Keys are "facet:id" for concepts
- * ("object:wristband", "symptom:blank"), "code:ORA-12541", "quote:…" and "term:stem" for the rest
- * of the words. Facets weigh more than words: two reports in different languages share the facets
- * but rarely a word.
+ * What one report says broke and how, as weighted features, in two layers. The lexicon's layer:
+ * "facet:id" for concepts ("object:wristband", "symptom:blank"), "family:…" for symptom families,
+ * "code:ORA-12541" and "quote:…". And a layer that needs no lexicon: "term:stem" for the content words
+ * no concept matched, and "gram:xxxx" for the character 4-grams of each longer stem that does not say
+ * how it failed (names of things included), so that compounds and typos meet ("armbandsskrivaren" and
+ * "armbandskrivare", "vagndatorn" and "datorvagnen", "smärtskatningen" and "smärtskattning").
+ * Concepts carry a report across languages; words and grams carry what the lexicon does not know.
+ * How much each counts is the index's business: it learns how common each word is.
  */
 export interface FailureProfile {
   /** Concept keys found, e.g. "device:printer" or "module:~surginet" for a product name the lexicon lacks. */
@@ -16,8 +20,11 @@ export interface FailureProfile {
   codes: string[];
   /** Quoted passages, folded and stemmed. */
   quotes: string[];
+  /** Stems of the content words no concept matched. */
   terms: string[];
-  /** Feature key → weight; every key above appears here once. */
+  /** Character 4-grams of the longer stems (not those of function and symptom words), "#" marking the word's ends. */
+  grams: string[];
+  /** Feature key → fixed weight; every key above appears here once. */
   features: Map<string, number>;
 }
 
@@ -26,6 +33,7 @@ const WEAK_SYMPTOM_WEIGHT = 1;
 const CODE_WEIGHT = 6;
 const QUOTE_WEIGHT = 4;
 const TERM_WEIGHT = 1;
+const GRAM_WEIGHT = 1;
 // Symptoms of one family ("tom", "borta", "shows no patients") share part of their weight.
 const FAMILY_WEIGHT = 2;
 
@@ -39,11 +47,11 @@ export function featureWeight(key: string): number {
     case 'quote':
       return QUOTE_WEIGHT;
     case 'term':
-      return TUNE.termWeight;
+      return TERM_WEIGHT;
+    case 'gram':
+      return GRAM_WEIGHT;
     case 'family':
       return FAMILY_WEIGHT;
-    case 'gram':
-      return TUNE.gramWeight;
     default: {
       const c = conceptOf(key);
       if (!c) return TERM_WEIGHT;
@@ -72,24 +80,36 @@ const NOISE = new Set(
 // "Inget kraschar, det är bara segt": a symptom right after a negation is not reported.
 const NEGATED = /(?:^|[\s,.;:!?])(?:inget|ingenting|inte|nothing|not|never|no)\s+(?:[^\s,.;:!?]+\s+)?$/;
 
-/** Matches every concept in folded text; returns the concepts and the text with their words blanked. */
-function matchConcepts(folded: string): { found: Concept[]; rest: string; covered: Uint8Array } {
+/**
+ * Matches every concept in folded text. Returns the concepts, which characters they covered, the text
+ * without the words any concept matched (`rest`: the words the lexicon does not know) and the text
+ * without the words of functions and symptoms (`what`): those say how, which their concepts already
+ * say in either language, while the name of what broke may say more than its concept does
+ * ("anteckningstypen" is a note, and a type), which its spelling keeps.
+ */
+function matchConcepts(folded: string): { found: Concept[]; covered: Uint8Array; what: string; rest: string } {
   const found: Concept[] = [];
   const covered = new Uint8Array(folded.length);
+  const how = new Uint8Array(folded.length);
   for (const c of CONCEPTS) {
     c.pattern.lastIndex = 0;
     let hit = false;
     for (let m = c.pattern.exec(folded); m; m = c.pattern.exec(folded)) {
       if (m[0].length === 0) c.pattern.lastIndex++;
       covered.fill(1, m.index, m.index + m[0].length);
+      if (c.facet === 'function' || c.facet === 'symptom') how.fill(1, m.index, m.index + m[0].length);
       if (c.facet === 'symptom' && !c.weak && NEGATED.test(folded.slice(Math.max(0, m.index - 30), m.index))) continue;
       hit = true;
     }
     if (hit) found.push(c);
   }
+  let what = '';
   let rest = '';
-  for (let i = 0; i < folded.length; i++) rest += covered[i] ? ' ' : folded[i];
-  return { found, rest, covered };
+  for (let i = 0; i < folded.length; i++) {
+    what += how[i] ? ' ' : folded[i];
+    rest += covered[i] ? ' ' : folded[i];
+  }
+  return { found, covered, what, rest };
 }
 
 const OFFLINE = CONCEPTS.find((c) => c.facet === 'symptom' && c.id === 'offline')!;
@@ -107,15 +127,15 @@ function withContext(found: Concept[]): Concept[] {
 }
 
 /** Product names in their vendor spelling that no concept covered. */
-function unknownModules(text: string, folded: string, covered: Uint8Array): { key: string; from: number; to: number }[] {
-  const out: { key: string; from: number; to: number }[] = [];
+function unknownModules(text: string, folded: string, covered: Uint8Array): { key: string }[] {
+  const out: { key: string }[] = [];
   // Folding keeps offsets only when it keeps the length; otherwise look words up by their folded form.
   const aligned = text.length === folded.length;
   for (const m of text.matchAll(UNKNOWN_MODULE)) {
     const word = fold(m[0]);
     const from = aligned ? m.index : folded.indexOf(word);
     if (from < 0 || covered[from]) continue;
-    out.push({ key: unknownModuleKey(m[0], word), from, to: from + word.length });
+    out.push({ key: unknownModuleKey(m[0], word) });
   }
   return out;
 }
@@ -130,14 +150,15 @@ function stemsOf(text: string): string[] {
   return out;
 }
 
-export const TUNE = { gramN: 4, gramWeight: 0.5, minGramWord: 5, termWeight: 1 };
+const GRAM = 4;
+// Shorter stems ("pc", "mar", "sign") are words of their own, not compounds or typos.
+const MIN_GRAM_STEM = 5;
 
 /** Character n-grams of a stem, with word boundaries marked: "#arm", "armb", …, "are#". */
 function gramsOf(stemmed: string, into: Set<string>): void {
-  if (stemmed.length < TUNE.minGramWord) return;
+  if (stemmed.length < MIN_GRAM_STEM) return;
   const padded = `#${stemmed}#`;
-  const n = TUNE.gramN;
-  for (let i = 0; i + n <= padded.length; i++) into.add(padded.slice(i, i + n));
+  for (let i = 0; i + GRAM <= padded.length; i++) into.add(padded.slice(i, i + GRAM));
 }
 
 export function extractProfile(text: string): FailureProfile {
@@ -146,7 +167,6 @@ export function extractProfile(text: string): FailureProfile {
   const spaced = evidence.rest.replace(/[’`´]/g, "'").replace(/\s+/g, ' ');
   const folded = fold(spaced);
   const matched = matchConcepts(folded);
-  let rest = matched.rest;
 
   const features = new Map<string, number>();
   const concepts: string[] = [];
@@ -163,7 +183,6 @@ export function extractProfile(text: string): FailureProfile {
     if (features.has(u.key)) continue;
     concepts.push(u.key);
     features.set(u.key, featureWeight(u.key));
-    rest = rest.slice(0, u.from) + ' '.repeat(u.to - u.from) + rest.slice(u.to);
   }
   for (const code of evidence.codes) features.set(`code:${code}`, CODE_WEIGHT);
   const quotes: string[] = [];
@@ -175,12 +194,11 @@ export function extractProfile(text: string): FailureProfile {
     quotes.push(key);
     features.set(`quote:${key}`, QUOTE_WEIGHT);
   }
-  const terms = [...new Set(stemsOf(rest))];
+  const terms = [...new Set(stemsOf(matched.rest))];
   for (const t of terms) features.set(`term:${t}`, TERM_WEIGHT);
-  if (TUNE.gramWeight > 0) {
-    const grams = new Set<string>();
-    for (const t of terms) gramsOf(t, grams);
-    for (const g of grams) features.set(`gram:${g}`, TUNE.gramWeight);
-  }
-  return { concepts, codes: evidence.codes, quotes, terms, features };
+  const gramSet = new Set<string>();
+  for (const t of new Set(stemsOf(matched.what))) gramsOf(t, gramSet);
+  const grams = [...gramSet];
+  for (const g of grams) features.set(`gram:${g}`, GRAM_WEIGHT);
+  return { concepts, codes: evidence.codes, quotes, terms, grams, features };
 }
