@@ -14,6 +14,7 @@ import { WorkQueue } from '../work-queue.ts';
 import { InboxReceiver } from './inbox.ts';
 import { HonoReceiver } from './receiver.ts';
 import { CardRegistry, SlackSender, slackErrorCode, type SlackPayload } from './sender.ts';
+import { cardSteps } from '../../core/escalation/card-steps.ts';
 
 /** The Slack side of Lotsen: the events endpoint (or Socket Mode), the outbox sender and the tally post. */
 export interface SlackAdapter {
@@ -63,9 +64,6 @@ const TEXT = {
   solved: 'Tack! Frågan är stängd. / Thanks! The question is closed.',
   reopened: 'Jag har skickat tillbaka frågan till superanvändarna. Svaret kommer här. / I have sent the question back to the super-users; the answer will arrive here.',
   emptyAnswer: 'Skriv ett svar. / Write an answer.',
-  reminder: (min: number) => `:alarm_clock: Påminnelse: ingen har tagit frågan på ${min} minuter. / Reminder: nobody has claimed this question for ${min} minutes.`,
-  reescalated: (from: string) => `:arrow_up: Eskalerad hit från ${from}: ingen tog frågan i tid. / Re-escalated here from ${from}: nobody claimed it in time.`,
-  stillStuck: ':warning: Frågeställaren sitter fortfarande fast; frågan är öppen igen. / The asker is still stuck; the question is open again.',
   draftSaved: (id: string) => `Utkastet *${id}* är sparat; publicera det under /drafts. / Draft *${id}* saved; publish it at /drafts.`,
 };
 
@@ -247,34 +245,14 @@ export async function createSlackAdapter(lotsen: Lotsen, config: SlackConfig): P
   };
 
   // --- Super-users: cards follow every change of a question, from any platform --------------------
-  const cardsFollow = async ({ type, escalation: e }: DeskEvent) => {
+  const icons = { remind: ':alarm_clock:', reescalated: ':arrow_up:', stillStuck: ':warning:' };
+  const cardsFollow = async (event: DeskEvent) => {
+    const e = event.escalation;
     if (e.kind !== 'question' || closed) return;
     const channel = channelFor(e.destination);
     if (!channel) return;
-    const key = `slack:${channel}`;
-    switch (type) {
-      case 'created':
-        await enqueue(key, { kind: 'card', escalationId: e.id, channel });
-        return;
-      case 'remind':
-        await enqueue(key, { kind: 'card-note', escalationId: e.id, channel, text: TEXT.reminder(lotsen.config.serviceLevels.remindAfterMin) });
-        return;
-      case 'reescalate': {
-        const from = (await store.listAudit({ subject: e.id, limit: 50 }).catch(() => [])).find((a) => a.action === 'escalation.reescalate')?.detail?.from;
-        await enqueue(key, { kind: 'card-note', escalationId: e.id, channel, text: TEXT.reescalated(router.destination(typeof from === 'string' ? from : undefined).label) });
-        // The card(s) elsewhere show where it went.
-        await enqueue(key, { kind: 'card-update', escalationId: e.id, channel });
-        return;
-      }
-      case 'reopen':
-        await enqueue(key, { kind: 'card-update', escalationId: e.id, channel });
-        await enqueue(key, { kind: 'card-note', escalationId: e.id, channel, text: TEXT.stillStuck });
-        return;
-      case 'nudge':
-        // The claimer is nudged directly (see the relay); the card has not changed.
-        return;
-      default:
-        await enqueue(key, { kind: 'card-update', escalationId: e.id, channel });
+    for (const step of await cardSteps(event, { store, router, remindAfterMin: lotsen.config.serviceLevels.remindAfterMin, icons })) {
+      await enqueue(`slack:${channel}`, step.kind === 'card-note' ? { kind: 'card-note', escalationId: e.id, channel, text: step.text } : { kind: step.kind, escalationId: e.id, channel });
     }
   };
   desk.onChange(cardsFollow);

@@ -14,6 +14,7 @@ import { HonoTeamsAdapter, teamsLogger } from './receiver.ts';
 import { CardRegistry, References, TeamsSender, type TeamsPayload } from './sender.ts';
 import { clientCredentialsToken } from './token.ts';
 import { WorkQueue } from '../work-queue.ts';
+import { cardSteps } from '../../core/escalation/card-steps.ts';
 
 /** The Teams side of Lotsen: the messaging endpoint, the outbox sender and the managers' tally. */
 export interface TeamsAdapter {
@@ -57,9 +58,6 @@ const TEXT = {
   reopened: 'Jag har skickat tillbaka frågan till superanvändarna. Svaret kommer här. / I have sent the question back to the super-users; the answer will arrive here.',
   emptyAnswer: 'Skriv ett svar i rutan först. / Write an answer in the box first.',
   noSuchQuestion: 'Frågan finns inte. / There is no such question.',
-  reminder: (min: number) => `⏰ Påminnelse: ingen har tagit frågan på ${min} minuter. / Reminder: nobody has claimed this question for ${min} minutes.`,
-  reescalated: (from: string) => `⬆ Eskalerad hit från ${from}: ingen tog frågan i tid. / Re-escalated here from ${from}: nobody claimed it in time.`,
-  stillStuck: '⚠ Frågeställaren sitter fortfarande fast; frågan är öppen igen. / The asker is still stuck; the question is open again.',
 };
 
 /** The parts of an activity Lotsen reads (the SDK's types are a union over every activity type). */
@@ -271,34 +269,15 @@ export async function createTeamsAdapter(lotsen: Lotsen, config: TeamsConfig): P
 
   // --- Super-users: cards follow every change of a question, from any platform --------------------
   const conversationFor = (destination: string | undefined) => router.destination(destination).teamsConversation ?? config.superuserChannel;
-  const cardsFollow = async ({ type, escalation: e }: DeskEvent) => {
+  const icons = { remind: '⏰', reescalated: '⬆', stillStuck: '⚠' };
+  // Card updates also follow changes made here: the invoke's response shows the new card only to the one who clicked.
+  const cardsFollow = async (event: DeskEvent) => {
+    const e = event.escalation;
     if (e.kind !== 'question' || closed) return;
     const conversation = conversationFor(e.destination);
     if (!conversation) return;
-    const key = `teams:${conversation}`;
-    switch (type) {
-      case 'created':
-        await enqueue(key, { kind: 'card', escalationId: e.id, conversation });
-        return;
-      case 'remind':
-        await enqueue(key, { kind: 'card-note', escalationId: e.id, conversation, text: TEXT.reminder(lotsen.config.serviceLevels.remindAfterMin) });
-        return;
-      case 'reescalate': {
-        const from = (await store.listAudit({ subject: e.id, limit: 50 }).catch(() => [])).find((x) => x.action === 'escalation.reescalate')?.detail?.from;
-        await enqueue(key, { kind: 'card-note', escalationId: e.id, conversation, text: TEXT.reescalated(router.destination(typeof from === 'string' ? from : undefined).label) });
-        await enqueue(key, { kind: 'card-update', escalationId: e.id, conversation });
-        return;
-      }
-      case 'reopen':
-        await enqueue(key, { kind: 'card-update', escalationId: e.id, conversation });
-        await enqueue(key, { kind: 'card-note', escalationId: e.id, conversation, text: TEXT.stillStuck });
-        return;
-      case 'nudge':
-        // The claimer is nudged directly (see the relay); the card has not changed.
-        return;
-      default:
-        // Also for changes made here: the invoke's response shows the new card only to the one who clicked.
-        await enqueue(key, { kind: 'card-update', escalationId: e.id, conversation });
+    for (const step of await cardSteps(event, { store, router, remindAfterMin: lotsen.config.serviceLevels.remindAfterMin, icons })) {
+      await enqueue(`teams:${conversation}`, step.kind === 'card-note' ? { kind: 'card-note', escalationId: e.id, conversation, text: step.text } : { kind: step.kind, escalationId: e.id, conversation });
     }
   };
   desk.onChange(cardsFollow);
