@@ -329,6 +329,17 @@ describe('Teams', () => {
     expect(postsTo('a:dm-help')).toHaveLength(2);
   });
 
+  it('counts a failure report from a personal chat in its recurring failure and tells the reporter there when it is fixed', async () => {
+    await h.send(messageActivity(fake, staff, 'Etikettskrivaren på avdelningen skriver ut helt tomma provetiketter sedan i morse', { conversation: 'a:dm-failure' }));
+    const registered = await fake.waitFor((c) => c.method === 'create' && c.conversation === 'a:dm-failure');
+    expect(cardText(registered)).toContain('registrerat felet');
+    const [group] = await h.lotsen.failures.list();
+    const result = await h.lotsen.failures.setStatus(group!.id, { status: 'fixed', note: 'Skrivaren är utbytt.' }, { id: 'web:anna', name: 'Anna Super', role: 'superuser' });
+    expect(result.ok).toBe(true);
+    const told = await fake.waitFor((c) => c.method === 'create' && c.conversation === 'a:dm-failure' && cardText(c).includes('Skrivaren är utbytt'));
+    expect(cardText(told)).toContain('åtgärdat');
+  });
+
   it('nudges a claimer who has not answered, in a personal chat it opens', async () => {
     const question = questions[1]!;
     await h.send(messageActivity(fake, staff, question, { conversation: 'a:dm-nudge' }));

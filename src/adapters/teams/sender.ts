@@ -12,6 +12,8 @@ export type TeamsPayload =
   /** A super-user's answer for an asker on Teams (enqueued by the escalation relay). */
   | { kind: 'answer'; escalationId: string; conversation: Conversation; lang: Lang; question: string; answer: string; by: string }
   /** A claimer who has not answered (enqueued by the escalation relay); `userId` is their Entra object id. */
+  /** A note to someone in their own conversation, e.g. that a failure they reported is fixed (the failure relay). */
+  | { kind: 'notice'; conversation: Conversation; text: string }
   | { kind: 'nudge'; escalationId: string; userId: string; question: string }
   /** Make sure the escalation card is in `conversation`, showing the state now. */
   | { kind: 'card'; escalationId: string; conversation: string }
@@ -242,6 +244,9 @@ export class TeamsSender implements Sender {
           return;
         case 'answer':
           await this.post(p.conversation.channel, answerCard(p, this.o.publicUrl), p.conversation.thread);
+          return;
+        case 'notice':
+          await this.post(p.conversation.channel, textCard(p.text, this.o.publicUrl), p.conversation.thread);
           return;
         case 'nudge':
           await this.nudge(p);
