@@ -21,6 +21,7 @@ import { DraftWriter } from './adapters/kb/draft-writer.ts';
 import type { Article } from './core/kb/article.ts';
 import { triage } from './core/triage/classify.ts';
 import { ModelTriage } from './core/triage/model-triage.ts';
+import { ModelGrouping } from './core/tally/model-grouping.ts';
 import type { Triage } from './core/triage/triage.ts';
 import type { ChatModel } from './core/ports.ts';
 import type { SlackAdapter } from './adapters/slack/adapter.ts';
@@ -88,6 +89,13 @@ export async function createClassifier(config: Config, log: Logger, model?: Chat
   return (text, lexical = triage(text)) => byModel.classify(text, lexical);
 }
 
+/** Grouping of failure reports by the model, when one is configured (the index decides otherwise). */
+export async function createGrouping(config: Config, log: Logger, model?: ChatModel): Promise<ModelGrouping | undefined> {
+  const chat = model ?? (config.model ? (await import('./adapters/llm/langchain-chat.ts')).createChatModel(config.model) : undefined);
+  if (!chat) return undefined;
+  return new ModelGrouping({ model: chat, systemPrompt: await readFile(join(config.promptsDir, 'grouping-system.md'), 'utf8'), timeoutMs: Math.min(config.modelTimeoutMs, 4000), log });
+}
+
 async function loadPrompts(dir: string): Promise<Prompts> {
   const [system, user] = await Promise.all([readFile(join(dir, 'answer-system.md'), 'utf8'), readFile(join(dir, 'answer-user.md'), 'utf8')]);
   return { system, user };
@@ -149,7 +157,7 @@ export async function createLotsen(config: Config, log: Logger): Promise<Lotsen>
     onDead: (m, error) => store.appendAudit({ actor: 'lotsen', role: 'system', action: 'outbound.dead', subject: m.id, detail: { channel: m.channel, key: m.key, error } }, new Date()),
   });
   // --- Failure tally (issue 7)
-  const failures = new FailureDesk({ store, threshold: config.tickets.threshold, log });
+  const failures = new FailureDesk({ store, threshold: config.tickets.threshold, log, grouping: await createGrouping(config, log, model) });
   failures.onChange(failureRelay(store, { ticketWebhook: !!config.tickets.webhook, publicUrl: config.publicUrl, lang: detectLanguage }));
   if (config.tickets.webhook) outbox.addSender(new TicketWebhookSender(config.tickets.webhook.url, config.tickets.webhook.secret));
   const drafts = new DraftWriter(join(config.kbDir, 'drafts'));

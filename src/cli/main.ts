@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { serve } from '@hono/node-server';
-import { createClassifier, createLotsen } from '../app.ts';
+import { createClassifier, createGrouping, createLotsen } from '../app.ts';
 import { ConfigError, loadConfig, type Config } from '../config.ts';
 import { createWebApp } from '../adapters/web/server.ts';
 import { lintKnowledgeBase } from '../core/kb/lint.ts';
@@ -193,8 +193,10 @@ export async function main(argv: string[]): Promise<number> {
         return await kbCommand(args);
       case 'classify':
         return await classifyCommand(args);
-      case 'tally':
-        return await tallyCommand(args);
+      case 'tally': {
+        const cfg = config({ logLevel: 'warn' });
+        return await tallyCommand(args, await createGrouping(cfg, createLogger(cfg.logLevel)));
+      }
       case 'report': // --- Tally report (issue 7)
         return await reportCommand(args);
       case 'redact':

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { redact } from '../core/privacy/redact.ts';
+import type { ModelGrouping } from '../core/tally/model-grouping.ts';
 import { FailureIndex, isTicket, type FailureGroup } from '../core/tally/tally.ts';
 
 const reportLine = z.object({
@@ -58,7 +59,7 @@ function table(groups: FailureGroup[], clusters: Cluster[]): string {
  * grouped in the order they come (as they would arrive). Each text is redacted first, as at ingress.
  * A bad line stops the run with exit code 1 and nothing on stdout.
  */
-export async function tallyCommand(args: string[]): Promise<number> {
+export async function tallyCommand(args: string[], grouping?: ModelGrouping): Promise<number> {
   const { values } = parseArgs({ args, options: { json: { type: 'boolean' } } });
   const lines = (await readStdin()).split('\n');
   const reports: ReportLine[] = [];
@@ -80,7 +81,10 @@ export async function tallyCommand(args: string[]): Promise<number> {
   for (const r of reports) {
     const id = String(r.id);
     original.set(id, r.id);
-    index.add({ id, text: redact(r.text).text, user: String(r.user), site: r.site ?? undefined, ts: r.ts });
+    const text = redact(r.text).text;
+    // With a model configured, it chooses among the groups the index shortlists, as in chat.
+    const choice = grouping ? await grouping.choose(text, index.shortlist(text).map((m) => m.group)) : undefined;
+    index.add({ id, text, user: String(r.user), site: r.site ?? undefined, ts: r.ts }, choice);
   }
   const groups = index.groups();
   const clusters: Cluster[] = groups.map((g) => ({

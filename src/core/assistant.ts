@@ -201,13 +201,17 @@ export class Assistant {
    * IT has it, and its reporters need not fill the super-users' queue with it again.
    */
   private async answer(base: ReplyBase, message: Inbound, early?: Promise<AskResult>): Promise<Reply> {
+    // The CLI answers one question and exits: nothing is counted and there is nobody to relay an answer to.
+    const cli = message.asker.platform === 'cli';
+    // Counted while the answer is sought: with a model configured, both wait for it.
+    const counting = !cli && base.triage.intent === 'failure' && this.o.failures ? this.o.failures.report({ reportId: message.eventId ?? randomUUID(), text: base.question, asker: message.asker, conversation: message.conversation, at: new Date() }) : undefined;
+    counting?.catch(() => undefined);
     const result = await (early ?? this.o.answerer.ask(this.o.retriever(), base.question));
     let reply: Reply = { ...base, outcome: result.outcome, answer: result.answer, citations: result.citations, ranked: result.ranked, confidence: result.confidence, lang: result.lang };
-    // The CLI answers one question and exits: nothing is counted and there is nobody to relay an answer to.
-    if (message.asker.platform === 'cli') return reply;
-    if (base.triage.intent === 'failure' && this.o.failures) {
+    if (cli) return reply;
+    if (counting) {
       try {
-        const g = await this.o.failures.report({ reportId: message.eventId ?? randomUUID(), text: base.question, asker: message.asker, conversation: message.conversation, at: new Date() });
+        const g = await counting;
         const failureGroup = { id: g.id, label: g.label, module: g.module, known: false, count: g.group.count, ticket: !!g.ticket };
         const m = messages[reply.lang];
         if (g.ticket && reply.outcome === 'escalated') return { ...reply, answer: m.failureTicketed(g.label, g.group.count), failureGroup };

@@ -4,6 +4,7 @@ import type { FailureGroupSummary } from '../stats/stats.ts';
 import type { Conversation, FailureGroupRecord, FailureReporter, Store } from '../store/store.ts';
 import { FailureGroup, FailureIndex, isTicket, type TicketThreshold } from '../tally/tally.ts';
 import { conceptOf } from '../tally/lexicon.ts';
+import type { ModelGrouping } from '../tally/model-grouping.ts';
 
 export interface FailureReportInput {
   reportId: string;
@@ -22,6 +23,13 @@ export interface FailureEvent {
 
 export type StatusChange = { status: 'known'; workaround: string } | { status: 'fixed'; note?: string } | { status: 'open' };
 export type StatusResult = { ok: true; record: FailureGroupRecord } | { ok: false; status: 404 | 409 | 400; message: string };
+
+interface ModelDecision {
+  /** The group chosen, or null for a new failure. */
+  group: string | null;
+  /** The groups the model was shown. */
+  offered: Set<string>;
+}
 
 /** Saves that lose a compare-and-set race are redone on the fresh group this many times. */
 const MAX_RETRIES = 5;
@@ -60,11 +68,13 @@ export class FailureDesk {
   private syncedAt = new Date(0);
   private lookedAt = 0;
   private queue: Promise<unknown> = Promise.resolve();
+  private readonly grouping: ModelGrouping | undefined;
 
-  constructor(o: { store: Store; threshold?: TicketThreshold; log: Logger }) {
+  constructor(o: { store: Store; threshold?: TicketThreshold; log: Logger; grouping?: ModelGrouping }) {
     this.store = o.store;
     this.threshold = o.threshold ?? {};
     this.log = o.log;
+    this.grouping = o.grouping;
   }
 
   onChange(listener: (event: FailureEvent) => Promise<void> | void): void {
@@ -108,39 +118,66 @@ export class FailureDesk {
 
   /** Adds a failure report to its group (a new one if none fits) and keeps the group's ticket current. */
   report(input: FailureReportInput): Promise<FailureGroupRecord> {
-    return this.serial(async () => {
-      for (let attempt = 0; ; attempt++) {
-        await this.sync();
-        // A new group is made by one instance at a time, after looking again: two instances must not
-        // each start a group for the same failure from two different first reports.
-        let locked = false;
-        if (!this.index.match(input.text)) {
-          if ((await this.store.beginEvent(CREATE_LOCK, CREATE_LOCK_MS, new Date())) !== 'new') {
-            await new Promise((r) => setTimeout(r, 10 + Math.random() * 20));
-            continue;
+    // The model is asked before the report takes its turn: a slow model must not hold up other reports.
+    return this.askModel(input.text).then((decision) =>
+      this.serial(async () => {
+        for (let attempt = 0; ; attempt++) {
+          await this.sync();
+          // A new group is made by one instance at a time, after looking again: two instances must not
+          // each start a group for the same failure from two different first reports.
+          let locked = false;
+          let choice = this.stillValid(decision, input.text);
+          if (choice === null || (choice === undefined && !this.index.match(input.text))) {
+            if ((await this.store.beginEvent(CREATE_LOCK, CREATE_LOCK_MS, new Date())) !== 'new') {
+              await new Promise((r) => setTimeout(r, 10 + Math.random() * 20));
+              continue;
+            }
+            locked = true;
+            await this.sync(true);
+            choice = this.stillValid(decision, input.text);
           }
-          locked = true;
-          await this.sync(true);
-        }
-        try {
-          const saved = await this.save(input);
+          try {
+            const saved = await this.save(input, choice);
           if (saved) return saved;
-        } finally {
-          if (locked) await this.store.completeEvent(CREATE_LOCK, 1, new Date()).catch(() => undefined);
+          } finally {
+            if (locked) await this.store.completeEvent(CREATE_LOCK, 1, new Date()).catch(() => undefined);
+          }
+          // Another instance saved this group first: start again from the store.
+          this.syncedAt = new Date(0);
+          this.lookedAt = 0;
+          this.records.clear();
+          this.rebuild();
+          if (attempt >= MAX_RETRIES) throw new Error('the failure group kept changing under this report');
         }
-        // Another instance saved this group first: start again from the store.
-        this.syncedAt = new Date(0);
-        this.lookedAt = 0;
-        this.records.clear();
-        this.rebuild();
-        if (attempt >= MAX_RETRIES) throw new Error('the failure group kept changing under this report');
-      }
-    });
+      }),
+    );
+  }
+
+  /** The configured model's choice among the groups the index shortlists for a report. */
+  private async askModel(text: string): Promise<ModelDecision | undefined> {
+    if (!this.grouping) return undefined;
+    await this.serial(() => this.sync());
+    const shortlist = this.index.shortlist(text);
+    const group = await this.grouping.choose(text, shortlist.map((m) => m.group));
+    return group === undefined ? undefined : { group, offered: new Set(shortlist.map((m) => m.group.id)) };
+  }
+
+  /**
+   * The model's choice as it stands now: a group it chose that is gone, or "a new failure" when a group
+   * it was not shown has since been made (by a report that came in meanwhile) and fits, leave it to the index.
+   */
+  private stillValid(decision: ModelDecision | undefined, text: string): string | null | undefined {
+    if (!decision) return undefined;
+    if (decision.group === null) {
+      const lexical = this.index.match(text);
+      return lexical && !decision.offered.has(lexical.group.id) ? undefined : null;
+    }
+    return this.index.get(decision.group) ? decision.group : undefined;
   }
 
   /** Adds the report to the index and saves its group; undefined when the save lost a race. */
-  private async save(input: FailureReportInput): Promise<FailureGroupRecord | undefined> {
-    const { group } = this.index.add({ id: input.reportId, text: input.text, user: `${input.asker.platform}:${input.asker.userId}`, site: input.asker.site, ts: input.at.toISOString() });
+  private async save(input: FailureReportInput, choice: string | null | undefined): Promise<FailureGroupRecord | undefined> {
+    const { group } = this.index.add({ id: input.reportId, text: input.text, user: `${input.asker.platform}:${input.asker.userId}`, site: input.asker.site, ts: input.at.toISOString() }, choice);
     const before = this.records.get(group.id);
     const now = input.at;
     const ticketNow = isTicket(group, this.threshold);

@@ -2,7 +2,7 @@ import { compatibility, traitsOf } from './compatibility.ts';
 import { FailureGroup, type FailureGroupJSON, type FailureReport } from './group.ts';
 import { shortHash } from './hash.ts';
 import { extractProfile, type FailureProfile } from './profile.ts';
-import { Block, EVIDENCE, FEATURES, KeyStats, logOdds, pairFeatures, reportVector } from './evidence.ts';
+import { Block, EVIDENCE, FEATURES, KeyStats, logOdds, MODEL, pairFeatures, reportVector } from './evidence.ts';
 
 export interface TallyOptions {
   /** How likely (0–1) a report must be to describe a group's failure to join it. */
@@ -11,6 +11,8 @@ export interface TallyOptions {
   codeThreshold?: number;
   /** Candidate groups scored exactly per report (after the inverted index ranks them). */
   candidates?: number;
+  /** The evidence weights (evidence.ts MODEL); another set only when fitting them. */
+  model?: readonly number[];
 }
 
 export interface FailureIndexJSON {
@@ -30,13 +32,15 @@ export interface Assignment {
 // Chosen on eval/tally/dev.jsonl and holdout.jsonl (B-cubed F1, mean of 20 arrival orders, over
 // 0.1–0.25; flat from 0.12 to 0.22). The model's odds are calibrated on report–group pairs, where a
 // new group is the likelier answer for most reports: joining at about one in six balances the two.
-export const DEFAULT_TALLY_OPTIONS: Required<TallyOptions> = { threshold: 0.18, codeThreshold: 0.05, candidates: 16 };
+export const DEFAULT_TALLY_OPTIONS: Required<TallyOptions> = { threshold: 0.18, codeThreshold: 0.05, candidates: 16, model: MODEL };
 
 // Posting entries visited per report at most; the rarest keys are visited first, so a common key
 // such as "symptom:fails" (thousands of groups) is skipped once the rare ones have found candidates.
 const VISIT_BUDGET = 1000;
 // Groups checked against the hard rules per report at most, best-sharing first.
 const CHECK_BUDGET = 100;
+// Groups offered to a model that chooses a report's group: the likeliest, and the latest.
+const SHORTLIST = 8;
 
 // A match on generic evidence only (a weak symptom such as "fails", a function such as "save", a
 // topic) with no thing, symptom, code or quote in common needs at least this cosine of the words or of
@@ -95,9 +99,36 @@ export class FailureIndex {
     return this.best(extractProfile(text))[0];
   }
 
-  add(report: FailureReport): Assignment {
+  /**
+   * The groups a report may be about, for a language model to choose from (FailureIndex.add's
+   * `choice`): the likeliest first, whether or not the likelihood reaches the threshold and whatever
+   * the hard rules say (they judge by the lexicon, which may not know the report's words); then, as
+   * a report may share no word with its failure's group, the groups reported most lately.
+   */
+  shortlist(text: string, limit = SHORTLIST): GroupMatch[] {
+    const found = this.best(extractProfile(text), limit).slice(0, limit);
+    const room = limit - found.length;
+    if (room <= 0) return found;
+    const offered = new Set(found.map((m) => m.group));
+    const recent: { group: FailureGroup; at: number }[] = [];
+    for (const group of this.byId.values()) {
+      if (offered.has(group)) continue;
+      recent.push({ group, at: Date.parse(group.lastSeen) || 0 });
+      recent.sort((a, b) => b.at - a.at);
+      if (recent.length > room) recent.pop();
+    }
+    return [...found, ...recent.map(({ group }) => ({ group, similarity: 0 }))];
+  }
+
+  /**
+   * Adds a report to the likeliest group above the threshold, or to a new group.
+   * @param choice a decision made elsewhere (a model's, from the shortlist): the id of the group to
+   * join, or null for a new group. A group id the index does not have counts as no decision.
+   */
+  add(report: FailureReport, choice?: string | null): Assignment {
     const profile = extractProfile(report.text);
-    const [found] = this.best(profile);
+    const chosen = typeof choice === 'string' ? this.byId.get(choice) : undefined;
+    const [found] = chosen ? [{ group: chosen, similarity: this.score(profile, chosen) }] : choice === null ? [] : this.best(profile);
     this.stats.count(profile.features.keys());
     this.stats.seen();
     if (found) {
@@ -132,8 +163,19 @@ export class FailureIndex {
     }
   }
 
-  /** Compatible groups above the threshold, best first. */
-  private best(profile: FailureProfile): GroupMatch[] {
+  /** How likely a report describes one group's failure, as the index weighs it. */
+  private score(profile: FailureProfile, group: FailureGroup): number {
+    const rules = compatibility(traitsOf(profile.concepts, profile.codes.map((c) => `code:${c}`), true), group.traits());
+    group.evidence(reportVector(profile, this.stats), this.stats, this.ev);
+    pairFeatures(this.ev, reportVector(profile, this.stats).blockNorm, rules.functionMismatch, rules.symptomMismatch, this.pf);
+    return 1 / (1 + Math.exp(-logOdds(this.pf, this.options.model)));
+  }
+
+  /**
+   * Compatible groups above the threshold, best first; or, given `shortlist`, that many candidates
+   * however likely and whatever the hard rules say, the compatible ones first.
+   */
+  private best(profile: FailureProfile, shortlist = 0): GroupMatch[] {
     const keys = [...profile.features.keys()].filter((k) => this.postings.has(k));
     if (!keys.length) return [];
     keys.sort((a, b) => this.postings.get(a)!.length - this.postings.get(b)!.length);
@@ -158,19 +200,26 @@ export class FailureIndex {
     const found: (GroupMatch & { rank: number })[] = [];
     let scored = 0;
     for (const group of ranked) {
-      if (scored >= this.options.candidates) break;
+      if (scored >= Math.max(this.options.candidates, shortlist)) break;
       const { compatible, sharedCode, functionMismatch, symptomMismatch } = compatibility(traits, group.traits());
-      if (!compatible) continue;
+      if (!compatible) {
+        // Ranked by shared words alone, below every compatible group.
+        if (shortlist) found.push({ group, similarity: 0, rank: -1 });
+        continue;
+      }
       scored++;
       group.evidence(report, this.stats, this.ev);
       pairFeatures(this.ev, report.blockNorm, functionMismatch, symptomMismatch, this.pf);
       const pf = this.pf;
-      if (!sharedCode && pf[Block.Thing] === 0 && pf[Block.Symptom] === 0 && pf[Block.Quote] === 0 && Math.max(pf[Block.Term]!, pf[Block.Gram]!) < GENERIC_WORDS) continue;
-      const similarity = 1 / (1 + Math.exp(-logOdds(pf)));
-      if (similarity < (sharedCode ? this.options.codeThreshold : this.options.threshold)) continue;
+      const similarity = 1 / (1 + Math.exp(-logOdds(pf, this.options.model)));
+      if (!shortlist) {
+        if (!sharedCode && pf[Block.Thing] === 0 && pf[Block.Symptom] === 0 && pf[Block.Quote] === 0 && Math.max(pf[Block.Term]!, pf[Block.Gram]!) < GENERIC_WORDS) continue;
+        if (similarity < (sharedCode ? this.options.codeThreshold : this.options.threshold)) continue;
+      }
       // A group with the same error code wins over one that is merely similar.
       found.push({ group, similarity, rank: similarity + (sharedCode ? 1 : 0) });
     }
+    // Stable: groups of equal rank keep the order of the words they share.
     return found.sort((a, b) => b.rank - a.rank);
   }
 

@@ -87,11 +87,11 @@ const NEGATED = /(?:^|[\s,.;:!?])(?:inget|ingenting|inte|nothing|not|never|no)\s
  * say in either language, while the name of what broke may say more than its concept does
  * ("anteckningstypen" is a note, and a type), which its spelling keeps.
  */
-function matchConcepts(folded: string): { found: Concept[]; covered: Uint8Array; what: string; rest: string } {
+function matchConcepts(folded: string, lexicon: readonly Concept[]): { found: Concept[]; covered: Uint8Array; what: string; rest: string } {
   const found: Concept[] = [];
   const covered = new Uint8Array(folded.length);
   const how = new Uint8Array(folded.length);
-  for (const c of CONCEPTS) {
+  for (const c of lexicon) {
     c.pattern.lastIndex = 0;
     let hit = false;
     for (let m = c.pattern.exec(folded); m; m = c.pattern.exec(folded)) {
@@ -161,12 +161,16 @@ function gramsOf(stemmed: string, into: Set<string>): void {
   for (let i = 0; i + GRAM <= padded.length; i++) into.add(padded.slice(i, i + GRAM));
 }
 
-export function extractProfile(text: string): FailureProfile {
+/**
+ * @param lexicon the concepts to look for: all of them, except when the model's weights are fitted
+ * with parts of the lexicon left out (eval/tally/fit.ts), so that they also hold for words it lacks.
+ */
+export function extractProfile(text: string, lexicon: readonly Concept[] = CONCEPTS): FailureProfile {
   const clean = text.replace(TAG, ' ');
   const evidence = errorEvidence(clean);
   const spaced = evidence.rest.replace(/[’`´]/g, "'").replace(/\s+/g, ' ');
   const folded = fold(spaced);
-  const matched = matchConcepts(folded);
+  const matched = matchConcepts(folded, lexicon);
 
   const features = new Map<string, number>();
   const concepts: string[] = [];

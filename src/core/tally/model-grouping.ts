@@ -1,0 +1,71 @@
+import type { ChatModel, Logger } from '../ports.ts';
+
+/** A group a model may put a report in. */
+export interface GroupingCandidate {
+  id: string;
+  label: string;
+  examples: readonly string[];
+}
+
+const MAX_REPORT = 2000;
+const MAX_EXAMPLE = 400;
+
+/** The user message: the report, then the numbered candidates with their examples. */
+export function groupingPrompt(text: string, candidates: readonly GroupingCandidate[]): string {
+  const list = candidates.map((c, i) => {
+    const examples = c.examples.map((e) => `   - ${JSON.stringify(e.slice(0, MAX_EXAMPLE))}`).join('\n');
+    return `${i + 1}. ${c.label}\n${examples}`;
+  });
+  return `New report:\n${JSON.stringify(text.slice(0, MAX_REPORT))}\n\nFailures already reported:\n${list.join('\n')}`;
+}
+
+/** The model's pick: a candidate's index, -1 for none of them, undefined when the answer is not usable. */
+export function parseGrouping(raw: string, candidates: number): number | undefined {
+  const json = /\{[\s\S]*\}/.exec(raw)?.[0];
+  if (!json) return undefined;
+  try {
+    const n = (JSON.parse(json) as { failure?: unknown }).failure;
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > candidates) return undefined;
+    return n - 1;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Grouping by a language model, when one is configured: the lexical index shortlists the groups a report
+ * may be about, and the model, which reads what the lexicon does not know (other words for the same
+ * fault, sarcasm, the other language), says which one it is or that it is a new failure. When the model
+ * fails, is slow or answers out of turn, the index decides alone.
+ */
+export class ModelGrouping {
+  private readonly model: ChatModel;
+  private readonly system: string;
+  private readonly timeoutMs: number;
+  private readonly log: Logger;
+
+  constructor(o: { model: ChatModel; systemPrompt: string; timeoutMs: number; log: Logger }) {
+    this.model = o.model;
+    this.system = o.systemPrompt;
+    this.timeoutMs = o.timeoutMs;
+    this.log = o.log;
+  }
+
+  /** The id of the candidate the report is about, null for a new failure, undefined for no decision. */
+  async choose(text: string, candidates: readonly GroupingCandidate[]): Promise<string | null | undefined> {
+    if (!candidates.length) return null;
+    let raw: string;
+    try {
+      raw = await this.model.complete([{ role: 'system', content: this.system }, { role: 'user', content: groupingPrompt(text, candidates) }], AbortSignal.timeout(this.timeoutMs));
+    } catch (err) {
+      this.log.warn({ err: err instanceof Error ? err.name : 'error' }, 'model grouping failed; lexical grouping used');
+      return undefined;
+    }
+    const picked = parseGrouping(raw, candidates.length);
+    if (picked === undefined) {
+      this.log.warn({ reason: 'unreadable' }, 'model grouping unreadable; lexical grouping used');
+      return undefined;
+    }
+    return picked < 0 ? null : candidates[picked]!.id;
+  }
+}
