@@ -48,6 +48,17 @@ describe('failure tally', () => {
     expect(isTicket(group!)).toBe(true);
   });
 
+  it('keeps one group as a failure is reported hundreds of times: the hundredth report is judged as the tenth', () => {
+    // A go-live failure is reported again and again; a big group's centroid must not drift away from its own reports.
+    const reports = Array.from({ length: 400 }, (_, i) => {
+      const [text, , site] = BLANK_WRISTBANDS[i % BLANK_WRISTBANDS.length]!;
+      return report(text, `u${i}`, site);
+    });
+    const index = tally(reports);
+    expect(index.size).toBe(1);
+    expect(index.groups()[0]!.count).toBe(400);
+  });
+
   it('makes a ticket only from enough reports by enough people, and the threshold is configurable', () => {
     const index = new FailureIndex();
     const a = index.add(report('PowerChart fryser när jag öppnar en journal', 'u1')).group;

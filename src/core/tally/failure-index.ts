@@ -42,9 +42,10 @@ const CHECK_BUDGET = 100;
 // Groups offered to a model that chooses a report's group: the likeliest, and the latest.
 const SHORTLIST = 8;
 
-// A match on generic evidence only (a weak symptom such as "fails", a function such as "save", a
-// topic) with no thing, symptom, code or quote in common needs at least this cosine of the words or of
-// their spellings: "smärtskattningen sparas inte" is not "nutritionsbedömningen sparas inte".
+// A match on generic evidence only (a weak symptom such as "fails", a function such as "save") with no
+// thing, symptom, code or quote in common needs at least this cosine of the words, of their spellings
+// or of the domain's words (topics: "decimal", "kalium"): "smärtskattningen sparas inte" is not
+// "nutritionsbedömningen sparas inte".
 const GENERIC_WORDS = 0.25;
 
 /** A group a report would join, and how likely the report describes its failure. */
@@ -213,7 +214,7 @@ export class FailureIndex {
       const pf = this.pf;
       const similarity = 1 / (1 + Math.exp(-logOdds(pf, this.options.model)));
       if (!shortlist) {
-        if (!sharedCode && pf[Block.Thing] === 0 && pf[Block.Symptom] === 0 && pf[Block.Quote] === 0 && Math.max(pf[Block.Term]!, pf[Block.Gram]!) < GENERIC_WORDS) continue;
+        if (!sharedCode && pf[Block.Thing] === 0 && pf[Block.Symptom] === 0 && pf[Block.Quote] === 0 && Math.max(pf[Block.Term]!, pf[Block.Gram]!, pf[Block.Topic]!) < GENERIC_WORDS) continue;
         if (similarity < (sharedCode ? this.options.codeThreshold : this.options.threshold)) continue;
       }
       // A group with the same error code wins over one that is merely similar.

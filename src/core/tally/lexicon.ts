@@ -154,7 +154,7 @@ const SYMPTOMS: Concept[] = [
   symptom('offline', 'offline', String.raw`\bnere\b|\bligger nere\b|(?<!shut |slow |slowed |slows |break |broke |goes |went |upside )\bdown\b|\boffline\w*|\bej ansluten\b|\binte ansluten\b|\bnot connected\b|\bingen kontakt\b|\bno contact\b|\bfrankopplad\w*|\bunavailable\b|\bnot available\b|\binte tillganglig\w*|\botillganglig\w*|\bur funktion\b|\bno network\b|\bserver\w*|\bunreachable\b|\bcannot connect\b|\bcan'?t connect\b|\bcan'?t reach\b|\bcannot reach\b|\bkommer (?:inte|ej) at\b|\butan system\b|\bnever receives\b|\bdoda\b|\bdead\b`, { families: ['connection'] }),
   symptom('disconnect', 'disconnects', String.raw`\bdisconnect\w*|\breconnect\w*|\bateransl\w*|\bkopplar? (?:ner|ifran)\b|\bkopplas (?:ner|ifran|bort)\b|\btappa\w* (?:[\w-]+ )?[\w-]*(?:anslutning|kontakt)\w*|\bslang\w* ut\b|\bdrop(?:s|ping|ped)? (?:my |the |our )?(?:session|connection)\w*|\banslutningen (?:bryts|brots|avbrots|avbryts|forsvann)\b|\bconnection (?:interrupted|lost|dropped|drops)\b|\blost connection\b|\bkick\w* (?:me |us )?out\b|\bkasta\w* ut\b|\butkasta\w*|\baker (?:man |jag |vi )?ut\b|\bloggas ut\b|\butloggad\w*|\butloggning\w*|\bauto-?logout\w*|\bauto log ?out\w*|\blogg(?:ar|ade|as|ades) (?:mig |oss |dig |en )?ut\b|\blogs (?:me |us |you )?out\b|\blogged (?:me |us )?out\b|\bsession\w* (?:\w+ ){0,3}(?:dor|bryts|brots|avslut\w*|ended|expire\w*|drop\w*|timed out)\b|\btime ?out\w*|\btimed out\b`, { families: ['connection'] }),
   symptom('loop', 'loops', String.raw`\bloop\w*|\bborjar om\b|\bstartar om fran borjan\b|\btillbaka till\b|\bback to\b|\bigen och igen\b|\bagain and again\b|\bkeeps asking\b|\brunt runt\b|\bround and round\b`),
-  symptom('duplicate', 'duplicates', String.raw`\bdubbel\w*|\bkopior\b|\bcopies\b|\btriplicat\w*|\bin duplicate\b|\bdubbl\w*|\bduplicat\w*|\bdouble[ds]?\b|\btva (?:kopior|exemplar|av varje)\b|\btwo copies\b|\bflera kopior\b|\bmultiple copies\b`),
+  symptom('duplicate', 'duplicates', String.raw`\bdubbel(?!-?klick|sidig|skarm)\w*|\bkopior\b|\bcopies\b|\btriplicat\w*|\bin duplicate\b|\bdubbl(?!a skarm)\w*|\bduplicat\w*|\bdouble[ds]?\b(?![- ]?(?:click|screen|monitor|sided))|\btva (?:kopior|exemplar|av varje)\b|\btwo copies\b|\bflera kopior\b|\bmultiple copies\b`),
   symptom('truncated', 'cut off', String.raw`\bkapad\w*|\bkapas\b|\bkapades\b|\bavklippt\w*|\bklipp\w* av\b|\btruncat\w*|\bcut off\b|\bhalva\b|\bofullstandig\w*|\bincomplete\b`, { families: ['layout'] }),
   symptom('misaligned', 'misaligned', String.raw`\bupp och ner\b|\bupside down\b|\bsned\w*|\bforskjut\w*|\bmisalign\w*|\boffset\b|\bfel (?:format|storlek|marginal\w*)\b|\bwrong (?:format|size|margins?)\b|\butanfor (?:kanten|etiketten|bandet)\b|\bover kanten\b|\boff the edge\b|\boverlapp\w*|\bskev\w*|\bcrooked\b|\bhalvvags\b|\bmitt pa\b|\bspill\w* over\b|\bonto the next\b|\bhalf off\b`, { families: ['layout'] }),
   symptom('garbled', 'garbled', String.raw`\bkonstiga tecken\b|\bobegriplig\w*|\bgarbled\b|\bgibberish\b|\bstrange (?:characters|symbols)\b|\bweird (?:characters|symbols)\b|\brutor istallet\b|\bfragetecken\b|\bsymboler\b|\bkryptisk\w*`),
@@ -175,7 +175,7 @@ const SYMPTOMS: Concept[] = [
 
 // Common words of the domain in both languages, so that "journal" meets "chart".
 const TOPICS: Concept[] = [
-  topic('chart', 'chart', String.raw`\bjournal(?:en|er|erna|s)?\b|\bcharts?\b`),
+  topic('chart', 'chart', String.raw`\bjournal(?:en|er|erna|s)?\b|\bcharts?\b|\brecords?\b`),
   topic('list', 'list', String.raw`\blist(?:a|an|or|orna|s|e)?\b|\b\w+listan?\b|\b\w+lists?\b`),
   topic('queue', 'queue', String.raw`\bko(?:n|er|erna)?\b|\b\w+kon\b|\bqueues?\b`),
   topic('barcode', 'barcode', String.raw`\b\w*streckkod\w*|\bbar ?codes?\b|\bqr\b`),
@@ -198,6 +198,115 @@ const TOPICS: Concept[] = [
   topic('button', 'button', String.raw`\b\w*knapp\w*|\bbuttons?\b`),
   topic('task', 'task', String.raw`\b\w*uppgift\w*|\btasks?\b`),
   topic('window', 'window', String.raw`\b\w*fonster\w*|\bwindows?\b|\b\w*ruta(?:n|or)?\b|\bscreen\w*|\b\w*skarm\w*`),
+
+  // Numbers and characters. "komma" is also "to come" ("komma in"): only the mark, by its forms or next to "punkt".
+  topic('decimal', 'decimal separator', String.raw`\bdecimal\w*|\bkommateck\w*|\bkommat\b|\bkommasep\w*|\bpunkt (?:eller|istallet for|i stallet for|och|\/|mot) komma\b|\bkomma (?:eller|istallet for|i stallet for|och|\/|mot) punkt\w*|\b(?:ett|med|utan|skriver|skriva|satter|satta|anvander) komma\b(?! (?:in|at|ut|fram|till|upp|ihag|tillbaka|over|dit|hit|att|igang|pa|med|i|och)\b)|\bcommas?\b|\b(?:thousands? )?separator\w*|\b\w*avgransare\w*|\b(?:point|dot|period) instead of\b|\bavrund\w*|\bround(?:s|ed|ing)? (?:up|down|off)\b|\brounded\b|\bheltal\w*|\bintegers?\b`),
+  topic('characters', 'characters/encoding', String.raw`(?<!\bkonstiga )\btecken(?:et|s)?\b(?! pa\b)|\b(?!komma|decimal|frage|kanne|klar)\w+tecken(?:et)?\b|(?<!\b(?:strange|weird) )\bcharacters?\b|\bbokstav\w*|\bteckenkod\w*|\bteckenuppsattning\w*|\bencoding\w*|\butf-?8\b|\bunicode\b|\bascii\b|\biso-?8859\w*|\baao\b|\ba ?, ?a ?(?:,|och|o|&|and) ?o\b|\bdiakrit\w*|\bumlaut\w*`),
+  topic('input-language', 'keyboard input language', String.raw`\binput languages?\b|\binmatningssprak\w*|\bsprakfalt\w*|\blanguage bar\b|\bsprakval\w*|\b(?:alt|ctrl|vanster alt) ?\+ ?shift\b|\ben-us\b|\bsv-se\b|\bqwerty\b|\b(?:us|amerikansk\w*|engelsk\w*|svensk\w*|english|swedish|american|norsk\w*)(?=[ -](?:layout|tangentbord|keyboard))|(?<=\b(?:tangentbord\w*|keyboard\w*)[ -])(?:layout|sprak)\w*`),
+  topic('language', 'language', String.raw`(?<!\bfel )\b(?!inmatning|tangentbord)\w*sprak(?:et|en)?\b|(?<!\b(?:wrong|input) )\blanguages?\b(?! bar\b)|(?<!\bpa )\bengelsk(?:a|t)?\b(?![ -](?:layout|tangentbord|keyboard))|\bsvengelska\b|\boversatt\w*|\btranslat\w*|\bpa svenska\b|\bin swedish\b`),
+
+  // Forms and what is on them.
+  topic('field', 'field', String.raw`\b(?!aktivitets|system|sprak|verktyg|\w*(?:band|skrivar|printer|remiss|anteckning|etikett|losenord|inloggning))\w*falt(?:et|en|er|erna)?\b|(?<!\bmerge ?)\bfields?\b`),
+  topic('form', 'form', String.raw`\b(?!\w*(?:remiss|registrer|anteckning|kallelse))\w*formular\w*|(?<!\b(?:i|paper) )\bforms?\b(?! (?:av|of)\b)|\bad ?hoc\b`),
+  topic('mandatory', 'mandatory', String.raw`\bobligatorisk\w*|\bmandatory\b|\brequired\b|\bkravs\b|\bmaste fyllas i\b|\bmust be (?:filled|completed|entered)\b|\btvingande\w*|\basterisk\w*|\b(?:rod|roda|rott) stjarn\w*|\bstjarnmarkerad\w*|\bred (?:star|asterisk)\w*|\bhard ?stop\w*`),
+  topic('checkbox', 'checkbox', String.raw`\bcheck ?box\w*|\btick ?box\w*|\bbock(?:a|ar|ade|at|en|arna)?\b|\bkryssa(?:r|de|t|s)?\b|\b(?:i|bort)?kryssad\w*|\btick(?:ed|ing)?\b|\bunticked\b|\buncheck\w*`),
+  // Only the qualifier: the screen itself is the window topic, the monitor a device.
+  topic('second-screen', 'second screen', String.raw`\b(?:andra|second|dual|extra|tva|bada|both|multiple|flera|extern|externa|external|primary)(?= (?:bild)?(?:skarm\w*|screens?\b|monitor\w*|displays?\b))|(?<=\b(?:skarm\w*|screens?|monitor\w*) )(?:nr |nummer |number |#)?(?:2|3|tva|two)\b|\bmulti(?=-?(?:monitor|screen|skarm))|\bhuvud(?=skarm)`),
+  topic('attachment', 'attachment', String.raw`\b(?!remiss)\w*bilag(?:a|an|or|orna)\b|\battach\w*|\bbifog\w*|\bin-?s(?:k|c|ck)ann\w*|\bmediagalleri\w*|\bmedia gallery\b|\bcamm\b|\bdokumentarkiv\w*`),
+  topic('file', 'file', String.raw`\bfil(?:en|er|erna)?\b|\b(?:pdf|text|logg|word|excel|zip|bild)-?fil(?:en|er|erna)?\b|\bfiles?\b(?! (?:an?|the|en|ett) \w)|\bpdf\w*|\bmapp(?:en|ar|arna)?\b|\bfolders?\b|\bfilformat\w*|\bfile ?formats?\b`),
+  topic('image', 'image', String.raw`(?<!\bgammal )\b(?!rontgen|still|skarm)\w*bild(?:en|er|erna)?\b|(?<!\b(?:radiology|old) )\bimages?\b(?! viewer\b)|\bimaging\b|(?<!\bold )\bpictures?\b|\bphotos?\b|\bfoto\w*|\bthumbnail\w*|\bminiatyr\w*`),
+  topic('table', 'table', String.raw`\btabell(?:en|er|erna)?\b|\b(?!\w*svars)\w+tabell(?:en|er|erna)?\b|\btables?\b|\bgrid\w*|\brutnat\w*|\bspreadsheet\w*|\bkalkylblad\w*`),
+  topic('text-formatting', 'text formatting', String.raw`\bformatering\w*|\bformatting\b|\bformatted\b|\bfetstil\w*|\bfet text\b|\bbold\b|\bkursiv\w*|\bitalic\w*|\bunderstruk\w*|\bunderlin\w*|\bradbrytning\w*|\bline ?breaks?\b|\bnewlines?\b|\bstycke(?:n|t|na|indelning\w*)?\b|\bparagraph\w*|\bindrag\w*|\bindent\w*|\bbullet\w*|\bwhitespace\b|\bmellanslag\w*|\bradavstand\w*|\bline spacing\b|\brich text\b|\brtf\b|\bplain text\b|\bren text\b`),
+  topic('spellcheck', 'spelling/autocorrect', String.raw`\bstavning\w*|\bspell ?check\w*|\bspelling\b|\bautocorrect\w*|\bautokorr\w*|\bautocomplet\w*|\bautokomplet\w*|\bordforslag\w*|\bword suggestions?\b`),
+  topic('placeholder', 'placeholder/merge field', String.raw`\bplaceholder\w*|\bplatshallar\w*|\bmerge ?fields?\b|\bfaltkod\w*|\bvariab(?:el|eln|ler|lerna|les?)\b|\bauto-?fill\w*|\bautoifyll\w*|\bforifyll\w*|\bprefill\w*|\bpre-?populat\w*|\bauto-?populat\w*|(?<=\bhamtas (?:inte |ej )?)automatiskt\b|(?<=\bfylls (?:inte |ej )?i )automatiskt\b`),
+  topic('letter', 'letter', String.raw`(?<!\bappointment )\bletters?\b|\bbrev(?:et|en)?\b|\bbrev(?=mall)|\b(?!\w*(?:kallelse|remiss))\w+brev(?:et|en)?\b|\butskick\w*|\bmailing\w*|\bkorrespondens\w*|\bcorrespondence\b|\bkuvert\w*|\benvelopes?\b`),
+  topic('color', 'colour', String.raw`\bfarg(?:en|er|erna|ad|ade|at|kod\w*|markering\w*|markerad\w*)?\b|\bcolou?r(?:s|ed|ing)?\b|\bcolou?r-?cod\w*|\bhighlight\w*|\bmarkerad(?:e|es)?\b|\bmarkering(?:en|ar)?\b|\b(?:rod|roda|rott|red|gron|grona|gront|green|gul|gula|gult|yellow|orange|bla|blue|lila|purple)(?= (?:farg|markering|text|rad|flagga|ikon|symbol|prick|punkt|cirkel|triangel|highlight|flag|icon|dot|circle|box|row|bar)\w*)`),
+
+  // Printing and paper.
+  topic('page', 'page', String.raw`(?<!\b(?:a andra|vid) )\bsid(?:a|an|or|orna)\b(?! av\b)|\b(?!start|hem|webb)\w+sid(?:a|an|or|orna)\b|(?<!\b(?:m|workflow|web|home) ?-?)\bpages?\b|\bsidbrytning\w*|\bpage ?breaks?\b|\bsidhuvud\w*|\bsidfot\w*|\bfooter\w*|\bpage header\w*|\bsidnummer\w*|\bpage numbers?\b|\ba[345]\b|\b(?:liggande|staende)(?= (?:format|a4|layout|lage|sida|sidor|utskrift|papper))|\blandscape\b|\bportrait\b|\borientation\w*|(?<!\b(?:till|to|on|pa) )\bpapper(?:et|en|s)?\b|(?<!\b(?:till|to|on|pa) )\bpapers?\b(?! (?:jam|routines?|charts?|forms?|process\w*|records?)\b)`),
+  topic('margin', 'margin', String.raw`(?<!\b(?:fel|wrong) )\bmarginal(?:en|er|erna)?\b|\b(?!utskrift|skrivar|etikett)\w+marginal(?:en|er|erna)?\b|(?<!\bwrong )\bmargins?\b`),
+  topic('tray', 'paper tray', String.raw`\bpappersfack\w*|\bfack(?:et|en)?\b|\btrays?\b|\bmagasin(?:et)?\b|\bmanual feed\b|\bmanuell matning\b`),
+
+  // Desktop and IT.
+  topic('settings', 'settings', String.raw`\binstallning(?:ar|en|arna)?\b|\b(?!\w*(?:utskrift|skrivar|printer|sprak))\w+installning(?:ar|en|arna)?\b|\bpreferen\w*|\bsettings?\b(?! up\b)|\bkonfigur\w*|\bconfigur\w*|\boptions?\b|\balternativ(?:et|en)?\b|\bpersonaliser\w*|\bcustomi[sz]\w*|\banpassning\w*|\bprefs\b|\bdefaults?\b|\bstandardval\w*|\bforval\w*`),
+  topic('tab', 'tab', String.raw`\bflik(?:en|ar|arna)?\b|\b\w+flik(?:en|ar|arna)?\b|\btabs?\b|\btabb(?:en|ar|arna)?\b`),
+  topic('icon', 'icon', String.raw`\bikon(?:en|er|erna)?\b|\b(?!\w*(?:skrivar|printer))\w+ikon(?:en|er|erna)?\b|\bicons?\b`),
+  topic('shortcut', 'shortcut', String.raw`\bgenvag(?:en|ar|arna)?\b|\b\w+genvag(?:en|ar|arna)?\b|\bshortcuts?\b|\bsnabbkommando\w*|\bkortkommando\w*|\bsnabbtangent\w*|\bhotkeys?\b`),
+  topic('taskbar', 'taskbar/toolbar', String.raw`\baktivitetsfalt\w*|\btask ?bar\w*|\bverktygsfalt\w*|\btool ?bars?\b|\bsystemfalt\w*|\bsystem ?tray\b`),
+  topic('browser', 'web browser', String.raw`\bwebblasar\w*|\bbrowser\w*|\bchrome\b|\bms ?edge\b|\bedge(?=[ -](?:browser|webblasar))|\bfirefox\b|\binternet explorer\b|\bexplorer\b|\bie-?lage\b|\bie mode\b|\bcookies?\b|\bkakor(?:na)?\b|\bcache\w*`),
+  topic('link', 'link', String.raw`\blank(?:en|ar|arna)?\b|\b(?:hyper|webb|journal|direkt|genvags)lank\w*|\blinks?\b|\bhyperlink\w*|\burls?\b|\bwebbadress\w*|\bhemsida\w*|\bwebbsida\w*|\bwebsite\w*|\bweb ?page\w*|\bintranat\w*|\bintranet\w*|(?<!\bpatient )\bportal(?:en|er)?\b`),
+  topic('email', 'e-mail', String.raw`\be-?post\w*|\bmejl\w*|\bmail(?:et|en|s|a|ar|ade)?\b|\be-?mails?\b|\boutlook\b`),
+  topic('phone', 'phone', String.raw`\b\w*telefon\w*|\bphones?\b|\bmobil(?:en|er|erna|telefon\w*)?\b|\bsmartphone\w*|\biphone\w*|\bdect\w*|\bsokare\w*|\bpagers?\b|\bascom\w*|\bhandheld\w*|\bhanddator\w*|\bcell ?phone\w*|\bmobile\b`),
+  topic('microphone', 'microphone/speech', String.raw`\bmikrofon\w*|\bmicrophones?\b|\bmic\b|\bheadset\w*|\bhorlur\w*|\bdiktafon\w*|\bspeech ?mike\w*|\btaligenkann\w*|\b(?:speech|voice) recogni\w*|\bdragon\b|\bm\*?modal\b|\bfluency\b|\bfotpedal\w*|\bfoot ?pedal\w*`),
+  topic('mouse', 'mouse', String.raw`\bmus(?:en|pekare\w*|markor\w*)?\b|\bmouse\b|\bmice\b|\bmarkor(?:en|er)?\b|\bcursor\w*|\bpekare(?:n)?\b|\btouch ?pad\w*|\bstyrplatt\w*|\bhoger-?klick\w*|\bright-?click\w*`),
+  topic('battery', 'battery/charging', String.raw`\b\w*batteri\w*|\bbatter(?:y|ies)\b|\bcharg(?:er|ers|ing)\b|\bladdare\w*|\bladdsta(?:tion|ll)\w*|\bladdkabel\w*|\bdockningsstation\w*|\bdocking\w*|\bdocka(?:n)?\b`),
+  topic('cable', 'cable/port', String.raw`\busb\w*|\bkabel(?:n)?\b|\bkablar(?:na)?\b|\bcables?\b|\bsladd\w*|\bport(?:en|ar|arna)?\b|\bbluetooth\w*|\bblatand\w*|\bdongel\w*|\bdongle\w*|\buttag(?:et)?\b|\bsockets?\b`),
+  topic('version', 'version/upgrade', String.raw`\bversion(?:en|er|erna|s)?\b|\buppgrader\w*|\bupgrad\w*|\bpatch(?:en|ar|es|ed)?\b|\breleas\w*|\bdriftsatt\w*|\bdeploy\w*|\bbuild\b|\bbygget\b`),
+  topic('username', 'user name', String.raw`(?<!\b(?:invalid|wrong|incorrect) )(?<!\bfelaktig\w* )\b(?:anvandarnamn\w*|anvandar-?id\w*|usernames?|user ?(?:name|id)s?)\b|\bhsa-?id\w*|\bdoman(?:en)?\b|\bdomain\b`),
+  topic('pin', 'PIN', String.raw`(?<!\b(?:invalid|wrong|incorrect) )(?<!\bfelaktig\w* )\bpin(?:-?kod(?:en|er)?|s)?\b|\bpuk(?:-?kod\w*)?\b|\bpin ?codes?\b`),
+  topic('certificate', 'certificate', String.raw`\bcertifikat\w*|\bcertificates?\b|\bcerts?\b|\bssl\b|\btls\b`),
+  topic('interface', 'interface', String.raw`\bgranssnitt\w*|\binterfac\w*|(?<!\bdevice )(?<!\bmedicintekni\w* )\bintegration\w*|\bintegrer\w*|\bkoppling(?:en|ar|arna)?\b|\b(?!upp|fran)\w+koppling(?:en|ar|arna)?\b|\bhl7\b|\bfhir\b|\b(?:adt|orm|oru)-?meddelande\w*|\b\w*overforing\w*|\bintegrationsmotor\w*|\brhapsody\b|\bcloverleaf\b|\bmiddleware\b`),
+  topic('downtime', 'downtime', String.raw`\bdriftstopp\w*|\bdrift(?:storning|avbrott|info|meddelande|status)\w*|\bdowntime(?! ?viewer)\w*|\breservrutin\w*|\bnodrutin\w*|\bpappersrutin\w*|\bpappersjournal\w*|\bpaper (?:routines?|charts?|forms?|process\w*|records?)\b|\b(?:over|tillbaka) till papper\b|\b(?:over|switch\w*|went|go|going) to paper\b|\bplanerat underhall\w*|\bunderhall(?:et|sarbete\w*)?\b|(?<!\blist )\bmaintenance\b|\b(?!natverk)\w*avbrott(?:et|en)?\b|\boutages?\b`),
+
+  // Alerts and signatures.
+  topic('alert', 'alert', String.raw`(?<!\bsos )\b\w*larm(?:et|en|s|ar|arna)?\b|\blarma(?:r|de|t)?\b|(?<!\bpre-)\balerts?\b|\balerting\b|\bvarning(?:en|ar|arna)?\b|\bwarnings?\b|\bvarnings(?:symbol|triangel|signal)\w*|\bdiscern\w*|\bbest practice advisor\w*|\bbpa\b`),
+  topic('notification', 'notification/reminder', String.raw`\bnotis(?:en|er|erna)?\b|\bnotifi\w*|\bpaminn\w*|\breminder\w*|\bremind(?:s|ed)?\b|\bavisering\w*|\bbevakning\w*|\bbevaka(?:r|s|de|t)?\b`),
+  topic('interaction', 'drug interaction', String.raw`\binteraktion\w*|\binteractions?\b|\bkontraindik\w*|\bcontraindicat\w*|\bdrug-drug\b|\bjanusmed\w*`),
+  topic('cosign', 'co-sign/witness', String.raw`\bcosign\w*|\bco-(?=sign)|\b\w*kontrasign\w*|\bcountersign\w*|\bcounter-(?=sign)|\bmedsign\w*|\battest(?:era|erar|erade|erat|ering\w*)\b|\bwitness\w*|\bvittne\w*|\bbevittn\w*`),
+  topic('correction', 'correction', String.raw`\bmakuler\w*|\bunchart\w*|\bmodif(?:y|ied|ies|ying|iera\w*|ier\w*)\b|\bratta(?:r|de|t|s)?\b|\brattelse\w*|\bkorriger\w*|\bcorrect(?:ed|ion|ions|ing)\b|\bamend\w*`),
+  topic('merge-record', 'record merge', String.raw`\bsammanslag\w*|\bsla(?:s|r)? ihop\b|\bslogs ihop\b|\bslagits ihop\b|\bsammanfog\w*|\bmerg(?:e|es|ed|ing)\b(?! ?fields?\b)|\bunmerge\w*`),
+  topic('worklist', 'worklist', String.raw`\bwork ?lists?\b|\barbetslist\w*|\bwork ?queues?\b|\barbetsko(?:n|er)?\b|\bto-?do\b|\bogjorda\b`),
+
+  // Who the patient is, and when.
+  topic('patient-id', 'patient identifier', String.raw`(?<!\b(?:fel|annans|wrong) )\b(?:personnummer\w*|personnr|pers ?nr|pnr|reservnummer\w*|reservnr|samordningsnummer\w*|patient-?id\w*|patient id\w*|mrn|identitetsnummer\w*|id-?nummer\w*)\b|\bmedical record numbers?\b|\bnhs numbers?\b|\bssn\b|\bidentifier\w*|\bidentifierare\b`),
+  topic('encounter-number', 'visit number', String.raw`\bfin(?:-| )?(?:nr|nummer|numret|number)\b|\bfin(?= ?(?:\d|#))|\bbesoksnummer\w*|\bbesoksnr\b|\bvardtillfalle\w*|\bvisit numbers?\b`),
+  topic('date', 'date', String.raw`(?<!\bfel )\b\w*datum(?:et|en)?\b|(?<!\b(?:wrong|of|to) )\bdates?\b|\bdatering\w*|\bdated\b|\bfodelsedat\w*|\bdate of birth\b|\bdob\b|\bdate ?formats?\b|\bdd\/mm\w*|\bmm\/dd\w*|\byyyy\w*|\baaaa-mm-dd\b`),
+  topic('clock', 'DST, UTC and midnight', String.raw`\bsommartid\w*|\bvintertid\w*|\bnormaltid\w*|\bdaylight sav\w*|\bsummer ?time\b|\bwinter ?time\b|\bdst\b|\bklockbyte\w*|\btidsomstallning\w*|\butc\b|\bgmt\b|\bcet\b|\bcest\b|\bmidnatt\w*|\bmidnight\b|\bdygnsbryt\w*|\bdygnsskifte\w*|\b00[:.]00\b`),
+  topic('address', 'address/next of kin', String.raw`(?<!\b(?:ip|e-?mail|e-?post|webb)[- ])\badress(?:en|er|erna)?\b|(?<!\b(?:ip|e-?mail|web)[- ])\baddress(?:es)?\b|\bfolkbokf\w*|\bpostnummer\w*|\bnarstaende\w*|\bnext of kin\b|\bkontaktperson\w*|\bcontact persons?\b`),
+
+  // Units, lab and measurements.
+  topic('measure-unit', 'unit of measure', String.raw`\bmatt?enhet\w*|\bunits? of measure\w*|(?<![a-z])(?:mmol|mikromol|umol|µmol|mcg|ug|µg|mikrogram|milligram|gram|mmhg|kpa|iu|g\/l|mg\/ml|mg\/kg|mmol\/l|ml\/kg)(?![a-z])|(?<![a-z])mg(?![a-z]|\/h\b)|(?<![a-z])ml(?![a-z]|\/(?:h|tim))`),
+  topic('analyte', 'lab analyte', String.raw`\banalys(?:en|erna)?\b|\banalytes?\b|\blabb?varde\w*|\blab values?\b|\bprovvarde\w*|\bblodprov\w*|\bblood tests?\b|\blabprov\w*|\breferensvarde\w*|\breferensintervall\w*|\breference (?:range|interval)s?\b|\bnormalvarde\w*`),
+  topic('critical-value', 'critical value', String.raw`\bpanikvarde\w*|\b(?:kritisk|kritiska|kritiskt|avvikande|patologisk|patologiska|patologiskt)(?= (?:\w+ )?(?:varde|varden|provsvar|labbsvar|labsvar|resultat|prov))|\bcritical(?= (?:value|result|lab))|\babnormal\w*|\bout of range\b`),
+  topic('potassium', 'potassium', String.raw`\bkalium\w*|\bpotassium\b|\b[ps]-k\b`),
+  topic('sodium', 'sodium', String.raw`\bnatrium\w*|\bsodium\b|\b[ps]-na\b`),
+  topic('glucose', 'glucose', String.raw`\b\w*glukos\w*|\bglucose\w*|\bblodsocker\w*|\bblood sugars?\b|\bglu(?:co|ko)meter\w*|\bcbg\b|\bhba1c\b`),
+  topic('hemoglobin', 'haemoglobin', String.raw`\bh(?:a)?emoglobin\w*|\bhb\b|\bblodvarde\w*`),
+  topic('creatinine', 'creatinine', String.raw`\bkreatinin\w*|\bcreatinin\w*|\bkrea\b|\be?gfr\b|\bnjurfunktion\w*|\b(?:kidney|renal) function\b`),
+  topic('crp', 'CRP', String.raw`\bcrp\b|\bc-?reakti\w*|\bc-?reactive\b`),
+  topic('inr', 'INR/anticoagulation', String.raw`\binr\b|\bpk\b|\bprotrombin\w*|\bwaran\w*|\bwarfarin\w*|\bantikoagul\w*|\banticoagul\w*`),
+  topic('blood-group', 'blood group', String.raw`\bblodgrupp\w*|\bbas-?test\w*|\bblood ?group\w*|\bblood ?types?\b|\b(?:type|group) and screen\b|\bcross-?match\w*|\bkorstest\w*|\bforlikelighetsprov\w*|\bantikroppsscreening\w*`),
+  topic('microbiology', 'microbiology', String.raw`\b\w*odling(?:en|ar|arna)?\b|\bcultures?\b|\bmikrobiolog\w*|\bmicrobiolog\w*|\bbakteriolog\w*|\bresistensbest\w*|\bpcr\b|\bmrsa\b|\besbl\b`),
+  topic('specimen', 'specimen', String.raw`\bprovror(?:en|et)?\b|\bprovkarl\w*|\bprovmaterial\w*|\bprovnummer\w*|\bror(?:en|et)\b|\btubes?\b(?! labels?\b)|\bvacutainer\w*|\bspecimens?\b(?! (?:collect\w*|labels?)\b)|\bsamples?\b(?! labels?\b)`),
+  topic('radiology', 'radiology', String.raw`\brontgen(?:en|avdelning\w*|klinik\w*|undersokning\w*|utlatande\w*)?\b|\bradiolog\w*\b(?! images?\b)|\bct\b|\bmri\b|\bmagnetkamera\w*|\bultraljud\w*|\bultrasound\w*|\bx-?rays?\b|\bgenomlysning\w*|\bmammograf\w*|\bsectra\w*|\butlatande\w*`),
+  topic('blood-pressure', 'blood pressure', String.raw`\bblodtryck\w*|\bbt\b|\bblood ?pressure\w*|\bbp\b|\bsystolisk\w*|\bdiastolisk\w*|\bsystolic\b|\bdiastolic\b`),
+  topic('pulse', 'pulse', String.raw`\bpuls(?:en|ar)?\b|\bpulse\w*|\bheart ?rate\w*|\bhjartfrekvens\w*|\bhr\b`),
+  topic('temperature', 'temperature', String.raw`\btemp(?:en)?\b|\btemperatur\w*|\bfeber\w*|\bfebril\w*|\bfever\w*`),
+  topic('oxygen', 'oxygen saturation', String.raw`\bsatur\w*|\bspo2\b|\bsp-?o2\b|\bsyremattnad\w*|\bsyrgas\w*|\boxygen\w*|\bo2\b|\bpulsox\w*|\bandningsfrekvens\w*|\brespiratory rate\w*|\bresp rate\b`),
+  topic('news-score', 'NEWS score', String.raw`\bnews ?2\b|\bnews(?=[ -]?(?:poang|score|varde|summa|skattning|total))|\b(?:mews|pews|ews)\b|\bearly warning\w*`),
+  topic('weight', 'weight/height', String.raw`(?<!\bfel )\bvikt(?:en|er)?\b|\bkroppsvikt\w*|(?<!\bwrong )\bweights?\b|\bweigh(?:ed|ing)?\b|\bkg\b|\bbmi\b|\bkroppsyta\w*|\bbsa\b|\blangd(?= (?:och|\/) vikt)|(?<=\bvikt (?:och|\/) )langd\b|(?<!\bwrong )\bheight\b`),
+  topic('pain', 'pain', String.raw`\bsmart(?:a|an|or|orna)\b|\bsmart(?:skatt|lindr|bedom|niva|stillande)\w*|\bpain(?:s|ful)?\b|\bvas\b|\bnrs\b|\banalges\w*`),
+
+  // Care settings and work.
+  topic('bed', 'bed/placement', String.raw`\bvardplats\w*|\bsangplats\w*|\bplatsbrist\w*|\bplatskoordinat\w*|\b(?:over)?belaggning\w*|\bbed(?= ?(?:board|management|assign|status|allocat|request|book|list|manag|plac))|\butlokaliser\w*|\boutliers?\b|\bboarding\b|\bboarders?\b`),
+  topic('ambulance', 'ambulance/prehospital', String.raw`\bambulans\w*|\bambulance\w*|\bprehospital\w*|\bpre-hospital\w*|\bforvarning\w*|\bpre-?arrival\w*|\bpre-?alert\w*|\bhelikopter\w*|\bhelicopter\w*|\blarmcentral\w*|\bsos alarm\w*|\bparamedic\w*|\bsjuktransport\w*|\bpatient ?transport\w*`),
+  topic('icu', 'intensive care', String.raw`\biva\b|\bintensivvard\w*|\bintensiven\b|\bicu\b|\bitu\b|\bintensive care\b|\bcritical care\b|\buppvakning\w*|\bpacu\b|\brecovery room\b`),
+  topic('surgery', 'surgery', String.raw`(?<!\binga )\boperation(?:en|er|erna)?\b|\bopererad\w*|\boperera(?:r|s|t|de)?\b|\bsurgery\b|\bsurgeries\b|\bsurgical\w*|\bsurgeon\w*|\bkirurg\w*|\bnarkos\w*|\banestesi\w*|\ban(?:a)?esthe\w*|\bpostop\w*|\bpreop\w*|\bintraop\w*|\bop-?sal\w*|\boperating (?:room|theatre|theater)s?\b`),
+  topic('obstetrics', 'obstetrics', String.raw`\bforlossning\w*|\bobstetri\w*|\bgravid\w*|\bpregnan\w*|\bpartogram\w*|\bintrapartum\b|\blabou?r (?:and|&) delivery\b|\bbarnmorsk\w*|\bmidwi\w*|\bmodravard\w*|\bmvc\b|\bkvinnoklinik\w*|\bmaternity\b|\bantenatal\w*|\bpostpartum\b|\bforlost\w*`),
+  topic('newborn', 'newborn', String.raw`\bnyfodd\w*|\bnewborn\w*|\bneonat\w*|\bbaby\w*|\bbabies\b|\bbebis\w*|\bspadbarn\w*|\binfants?\b|\bmor-?barn\w*|\bmother-?baby\b|\bbarnet\b|\bapgar\w*`),
+  topic('dialysis', 'dialysis', String.raw`\b\w*dialys\w*|\bdialy[sz]\w*|\bhemofiltr\w*|\bcrrt\b|\bcvvh\w*|\bnjurmedicin\w*|\bnephrolog\w*|\bnefrolog\w*`),
+  topic('diagnosis', 'diagnosis', String.raw`\bdiagnos\w*|\bicd\w*|\bkva\b|\batgardskod\w*|\bkontaktorsak\w*|\bsokorsak\w*|\breason for visit\b|\bchief complaint\w*|\bdx\b`),
+  topic('care-plan', 'care plan', String.raw`\bvardplan\w*|\bomvardnadsplan\w*|\bcare ?plans?\b|\bbehandlingsplan\w*|\btreatment plans?\b|\bnursing (?:care )?plans?\b|\binterventions?\b|\bvardatgard\w*|\bomvardnadsatgard\w*`),
+  topic('assessment', 'assessment', String.raw`\b(?!smart)\w*bedomning(?:en|ar|arna)?\b|\bassessments?\b|\b(?!smart)\w*skattning(?:en|ar|arna)?\b|\bscreening\w*`),
+  topic('consent', 'consent/blocking', String.raw`\bsamtycke\w*|\bconsent\w*|\bsparr(?:en|ar|arna)?\b|\bnodatkomst\w*|\bbreak[- ]the[- ]glass\b|\bbreak-?glass\b|\bsammanhallen journalforing\b|\bsjf\b|\bvardgivarsparr\w*|\bintegritetsskydd\w*`),
+
+  // Medication words beyond dose.
+  topic('insulin', 'insulin', String.raw`\binsulin(?!pump)\w*|\blantus\b|\bnovorapid\b|\bhumalog\b|\blevemir\b|\btresiba\b|\bactrapid\b|\binsulatard\b|\bfiasp\b|\btoujeo\b|\babasaglar\b|\bglargin\w*`),
+  topic('infusion', 'infusion', String.raw`\binfusion(?!\w*(?:pump|hastighet))\w*|\bdropp(?:et|en|ar|arna|pase\w*|stall\w*)?\b|\bdrips?\b|\bspruta\w*|\bsprutor\w*|\bsyringes?\b|\bbolus\w*|\bivpb\b|\bpiggyback\w*|\bvatska\b|\bvatskor(?:na)?\b|\bfluids?\b|\bnacl\b`),
+  topic('rate', 'infusion rate', String.raw`\b(?!natverk|internet|uppkoppling|las|skriv)\w*hastighet(?:en|er)?\b|\bdroppfart\w*|(?<!\b(?:heart|respiratory|resp|pulse) )\brates?\b|\bml\/h\b|\bml\/tim\w*|\bml per (?:timme|tim|hour|h)\b|\btitrer\w*|\btitrat\w*`),
+  topic('route', 'route', String.raw`\badministrationssatt\w*|\broutes? of administration\b|\bintraven\w*|\bi\.v\.|\biv\b|\bperoral\w*|\bp\.o\.|\bper os\b|\bsubkutan\w*|\bsubcutan\w*|\bintramuskul\w*|\bintramuscul\w*|\brektal\w*|\brectal\w*|\binhalation\w*|\bsond(?:en|matning\w*)?\b|\bnasogastric\b|\bpeg\b`),
+  topic('controlled-drug', 'controlled drug', String.raw`\bnarkotika\w*|\bcontrolled (?:drugs?|substances?)\b|\bnarcotic\w*|\bopioid\w*|\bopiat\w*|\bmorfin\w*|\bmorphine\b|\boxykodon\w*|\boxycodone\b|\bfentanyl\w*|\bketobemidon\w*`),
+  topic('home-meds', 'home medications', String.raw`\bhemlakemedel\w*|\begna(?= lakemedel)|\bhome(?= ?med(?:ication)?s?\b)`),
 ];
 
 export const CONCEPTS: readonly Concept[] = [...MODULES, ...DEVICES, ...OBJECTS, ...FUNCTIONS, ...SYMPTOMS, ...TOPICS];
