@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtemp, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -31,4 +32,19 @@ export async function writeTree(files: Record<string, string>): Promise<string> 
 export function article(id: string, fm: Record<string, string> = {}, body = `Intro om ${id}.\n\n## Steg\n1. Öppna **PowerChart**.\n2. Klicka **Sign**.\n`): string {
   const front = { id, title: `Titel ${id}`, lang: 'sv', ...fm };
   return `---\n${Object.entries(front).map(([k, v]) => `${k}: ${v}`).join('\n')}\n---\n${body}`;
+}
+
+/**
+ * Runs `lotsen ARGS` with INPUT on stdin. Not spawnSync: a fake server in this process (a model, say)
+ * answers from this process's event loop while the command runs.
+ */
+export async function runLotsen(args: string[], input: string, env: NodeJS.ProcessEnv): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [join(root, 'bin/lotsen.js'), ...args], { env });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c) => (stdout += c));
+  child.stderr.on('data', (c) => (stderr += c));
+  child.stdin.end(input);
+  const status = await new Promise<number | null>((r) => child.on('close', r));
+  return { status, stdout, stderr };
 }

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../src/adapters/store/sqlite-store.ts';
@@ -6,7 +5,7 @@ import { FailureDesk } from '../src/core/failures/failure-desk.ts';
 import { silentLogger, type ChatModel } from '../src/core/ports.ts';
 import { ModelGrouping, parseGrouping } from '../src/core/tally/model-grouping.ts';
 import { messageText, startFakeOpenAI, type FakeOpenAI, type RecordedRequest } from './fake-openai.ts';
-import { root, tempDir } from './helpers.ts';
+import { runLotsen, tempDir } from './helpers.ts';
 
 // Two failures, each reported three ways that share almost no words: the lexical index alone splits them.
 const REPORTS = [
@@ -35,14 +34,7 @@ const userText = (r: RecordedRequest) => messageText((r.body?.messages ?? []).fi
 async function tally(env: Record<string, string>): Promise<string[][]> {
   const input = REPORTS.map((r, i) => JSON.stringify({ id: r.id, text: r.text, user: `u${i}`, site: 'Avd 3', ts: `2026-11-20T0${i}:00:00Z` })).join('\n');
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(OPENAI|AZURE_OPENAI)_/.test(k)));
-  // Not spawnSync: the fake model answers from this process's event loop.
-  const child = spawn(process.execPath, [join(root, 'bin/lotsen.js'), 'tally', '--json'], { env: { ...clean, ...env } });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c) => (stdout += c));
-  child.stderr.on('data', (c) => (stderr += c));
-  child.stdin.end(input);
-  const status = await new Promise<number | null>((r) => child.on('close', r));
+  const { status, stdout, stderr } = await runLotsen(['tally', '--json'], input, { ...clean, ...env });
   expect(status, stderr).toBe(0);
   const { clusters } = JSON.parse(stdout) as { clusters: { members: string[] }[] };
   return clusters.map((c) => [...c.members].sort()).sort((a, b) => a[0]!.localeCompare(b[0]!));

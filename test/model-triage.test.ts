@@ -1,5 +1,3 @@
-import { spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createClassifier } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
@@ -7,7 +5,7 @@ import { silentLogger } from '../src/core/ports.ts';
 import { parseTriage } from '../src/core/triage/model-triage.ts';
 import { triage } from '../src/core/triage/classify.ts';
 import { messageText, startFakeOpenAI, type FakeOpenAI, type RecordedRequest } from './fake-openai.ts';
-import { root } from './helpers.ts';
+import { runLotsen } from './helpers.ts';
 
 // The model's verdicts for these messages, as a real model would give them; the fake answers by the user message.
 const VERDICTS: Record<string, string> = {
@@ -56,15 +54,7 @@ describe('triage by a model, when one is configured', () => {
 
   it('is used by lotsen classify when a model is configured', async () => {
     const input = ['{"id":"a","text":"Toppen, nu har jag väntat tio minuter på att Millennium ska öppna journalen. Igen."}', '{"id":"b","text":"hur signerar jag en anteckning?"}'].join('\n');
-    // Not spawnSync: the fake model answers from this process's event loop.
-    const child = spawn(process.execPath, [join(root, 'bin/lotsen.js'), 'classify', '--json'], { env: { ...process.env, ...env() } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c) => (stdout += c));
-    child.stderr.on('data', (c) => (stderr += c));
-    child.stdin.end(input);
-    const status = await new Promise<number | null>((r) => child.on('close', r));
-    const run = { status, stdout, stderr };
+    const run = await runLotsen(['classify', '--json'], input, { ...process.env, ...env() });
     expect(run.status, run.stderr).toBe(0);
     expect(run.stdout.trim().split('\n').map((l) => JSON.parse(l))).toEqual([
       { id: 'a', intent: 'failure', severity: 'S3' },

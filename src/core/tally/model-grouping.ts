@@ -1,4 +1,4 @@
-import type { ChatModel, Logger } from '../ports.ts';
+import { askWithin, type ModelCall } from '../model-call.ts';
 
 /** A group a model may put a report in. */
 export interface GroupingCandidate {
@@ -39,31 +39,20 @@ export function parseGrouping(raw: string, candidates: number): number | undefin
  * fails, is slow or answers out of turn, the index decides alone.
  */
 export class ModelGrouping {
-  private readonly model: ChatModel;
-  private readonly system: string;
-  private readonly timeoutMs: number;
-  private readonly log: Logger;
+  private readonly call: ModelCall;
 
-  constructor(o: { model: ChatModel; systemPrompt: string; timeoutMs: number; log: Logger }) {
-    this.model = o.model;
-    this.system = o.systemPrompt;
-    this.timeoutMs = o.timeoutMs;
-    this.log = o.log;
+  constructor(call: ModelCall) {
+    this.call = call;
   }
 
   /** The id of the candidate the report is about, null for a new failure, undefined for no decision. */
   async choose(text: string, candidates: readonly GroupingCandidate[]): Promise<string | null | undefined> {
     if (!candidates.length) return null;
-    let raw: string;
-    try {
-      raw = await this.model.complete([{ role: 'system', content: this.system }, { role: 'user', content: groupingPrompt(text, candidates) }], AbortSignal.timeout(this.timeoutMs));
-    } catch (err) {
-      this.log.warn({ err: err instanceof Error ? err.name : 'error' }, 'model grouping failed; lexical grouping used');
-      return undefined;
-    }
+    const raw = await askWithin(this.call, groupingPrompt(text, candidates), 'grouping');
+    if (raw === undefined) return undefined;
     const picked = parseGrouping(raw, candidates.length);
     if (picked === undefined) {
-      this.log.warn({ reason: 'unreadable' }, 'model grouping unreadable; lexical grouping used');
+      this.call.log.warn({ reason: 'unreadable' }, 'model grouping unreadable; lexical grouping used');
       return undefined;
     }
     return picked < 0 ? null : candidates[picked]!.id;

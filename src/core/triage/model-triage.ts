@@ -1,4 +1,4 @@
-import type { ChatModel, Logger } from '../ports.ts';
+import { askWithin, type ModelCall } from '../model-call.ts';
 import type { Intent, Severity, Triage } from './triage.ts';
 import { safetyKind, normalizeMessage } from './triage.ts';
 
@@ -27,30 +27,19 @@ export function parseTriage(raw: string): Pick<Triage, 'intent' | 'severity'> | 
  * safety, never take it away, and when it fails or is slow the lexical answer stands.
  */
 export class ModelTriage {
-  private readonly model: ChatModel;
-  private readonly system: string;
-  private readonly timeoutMs: number;
-  private readonly log: Logger;
+  private readonly call: ModelCall;
 
-  constructor(o: { model: ChatModel; systemPrompt: string; timeoutMs: number; log: Logger }) {
-    this.model = o.model;
-    this.system = o.systemPrompt;
-    this.timeoutMs = o.timeoutMs;
-    this.log = o.log;
+  constructor(call: ModelCall) {
+    this.call = call;
   }
 
   async classify(text: string, lexical: Triage): Promise<Triage> {
     if (lexical.intent === 'safety') return lexical;
-    let raw: string;
-    try {
-      raw = await this.model.complete([{ role: 'system', content: this.system }, { role: 'user', content: text.slice(0, 4000) }], AbortSignal.timeout(this.timeoutMs));
-    } catch (err) {
-      this.log.warn({ err: err instanceof Error ? err.name : 'error' }, 'model triage failed; lexical triage used');
-      return lexical;
-    }
+    const raw = await askWithin(this.call, text.slice(0, 4000), 'triage');
+    if (raw === undefined) return lexical;
     const answer = parseTriage(raw);
     if (!answer) {
-      this.log.warn({ reason: 'unreadable' }, 'model triage unreadable; lexical triage used');
+      this.call.log.warn({ reason: 'unreadable' }, 'model triage unreadable; lexical triage used');
       return lexical;
     }
     if (answer.intent === 'safety') return { intent: 'safety', severity: 'S1', safety: safetyKind(normalizeMessage(text)) ?? 'harm' };
