@@ -92,6 +92,18 @@ describe('grouping failure reports with a model, when one is configured', () => 
     await store.close();
   });
 
+  it('in chat: two reports of a new failure at once make one group, though each was judged new before the other was counted', async () => {
+    const store = new SqliteStore(join(await tempDir(), 'lotsen.db'));
+    const model: ChatModel = { complete: async () => '{"failure": 0}' };
+    const desk = new FailureDesk({ store, log: silentLogger, grouping: new ModelGrouping({ model, systemPrompt: 'group', timeoutMs: 1000, log: silentLogger }) });
+    const at = new Date('2026-11-20T08:00:00Z');
+    const texts = ['Armbandsskrivaren på akuten skriver ut tomma armband', 'armbandsskrivaren ger bara tomma armband idag'];
+    await Promise.all(texts.map((text, i) => desk.report({ reportId: `r${i}`, text, asker: { platform: 'web', userId: `u${i}`, site: 'Akuten' }, conversation: { platform: 'web', channel: `c${i}` }, at })));
+    const groups = await store.listFailureGroups({});
+    expect(groups.map((g) => g.group.count)).toEqual([2]);
+    await store.close();
+  });
+
   it('accepts only a listed number or 0 from the model', () => {
     expect(parseGrouping('{"failure": 2}', 3)).toBe(1);
     expect(parseGrouping('Sure. {"failure": 0}', 3)).toBe(-1);
