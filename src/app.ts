@@ -22,6 +22,7 @@ import type { Article } from './core/kb/article.ts';
 import { triage } from './core/triage/classify.ts';
 import { ModelTriage } from './core/triage/model-triage.ts';
 import { ModelGrouping } from './core/tally/model-grouping.ts';
+import type { ModelCall } from './core/model-call.ts';
 import type { Triage } from './core/triage/triage.ts';
 import type { ChatModel } from './core/ports.ts';
 import type { SlackAdapter } from './adapters/slack/adapter.ts';
@@ -78,22 +79,28 @@ function knowledgeDiff(before: ReadonlyMap<string, Article>, after: ReadonlyMap<
   return { added, changed, removed };
 }
 
+/** The configured chat model (or the one given) with a system prompt and a deadline of at most 4 s. */
+async function modelCall(config: Config, log: Logger, prompt: string, model?: ChatModel): Promise<ModelCall | undefined> {
+  const chat = model ?? (config.model ? (await import('./adapters/llm/langchain-chat.ts')).createChatModel(config.model) : undefined);
+  if (!chat) return undefined;
+  return { model: chat, systemPrompt: await readFile(join(config.promptsDir, prompt), 'utf8'), timeoutMs: Math.min(config.modelTimeoutMs, 4000), log };
+}
+
 /**
  * Intent and severity of a redacted message: the lexical triage, and on top of it the configured
  * model (which can only add safety) when there is one.
  */
 export async function createClassifier(config: Config, log: Logger, model?: ChatModel): Promise<((text: string, lexical?: Triage) => Promise<Triage>) | undefined> {
-  const chat = model ?? (config.model ? (await import('./adapters/llm/langchain-chat.ts')).createChatModel(config.model) : undefined);
-  if (!chat) return undefined;
-  const byModel = new ModelTriage({ model: chat, systemPrompt: await readFile(join(config.promptsDir, 'triage-system.md'), 'utf8'), timeoutMs: Math.min(config.modelTimeoutMs, 4000), log });
+  const call = await modelCall(config, log, 'triage-system.md', model);
+  if (!call) return undefined;
+  const byModel = new ModelTriage(call);
   return (text, lexical = triage(text)) => byModel.classify(text, lexical);
 }
 
 /** Grouping of failure reports by the model, when one is configured (the index decides otherwise). */
 export async function createGrouping(config: Config, log: Logger, model?: ChatModel): Promise<ModelGrouping | undefined> {
-  const chat = model ?? (config.model ? (await import('./adapters/llm/langchain-chat.ts')).createChatModel(config.model) : undefined);
-  if (!chat) return undefined;
-  return new ModelGrouping({ model: chat, systemPrompt: await readFile(join(config.promptsDir, 'grouping-system.md'), 'utf8'), timeoutMs: Math.min(config.modelTimeoutMs, 4000), log });
+  const call = await modelCall(config, log, 'grouping-system.md', model);
+  return call && new ModelGrouping(call);
 }
 
 async function loadPrompts(dir: string): Promise<Prompts> {

@@ -138,7 +138,7 @@ export class FailureDesk {
           }
           try {
             const saved = await this.save(input, choice);
-          if (saved) return saved;
+            if (saved) return saved;
           } finally {
             if (locked) await this.store.completeEvent(CREATE_LOCK, 1, new Date()).catch(() => undefined);
           }

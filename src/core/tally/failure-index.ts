@@ -1,8 +1,8 @@
-import { compatibility, traitsOf } from './compatibility.ts';
+import { compatibility, traitsOf, type Compatibility } from './compatibility.ts';
 import { FailureGroup, type FailureGroupJSON, type FailureReport } from './group.ts';
 import { shortHash } from './hash.ts';
 import { extractProfile, type FailureProfile } from './profile.ts';
-import { Block, EVIDENCE, FEATURES, KeyStats, logOdds, MODEL, pairFeatures, reportVector } from './evidence.ts';
+import { Block, EVIDENCE, FEATURES, KeyStats, logOdds, MODEL, pairFeatures, reportVector, type ReportVector } from './evidence.ts';
 
 export interface TallyOptions {
   /** How likely (0–1) a report must be to describe a group's failure to join it. */
@@ -166,9 +166,13 @@ export class FailureIndex {
 
   /** How likely a report describes one group's failure, as the index weighs it. */
   private score(profile: FailureProfile, group: FailureGroup): number {
-    const rules = compatibility(traitsOf(profile.concepts, profile.codes.map((c) => `code:${c}`), true), group.traits());
-    group.evidence(reportVector(profile, this.stats), this.stats, this.ev);
-    pairFeatures(this.ev, reportVector(profile, this.stats).blockNorm, rules.functionMismatch, rules.symptomMismatch, this.pf);
+    return this.likelihood(reportVector(profile, this.stats), compatibility(traitsOf(profile.concepts, profile.codes.map((c) => `code:${c}`), true), group.traits()), group);
+  }
+
+  /** The likelihood from the evidence a report and a group share; leaves the pair's features in `pf`. */
+  private likelihood(report: ReportVector, rules: Compatibility, group: FailureGroup): number {
+    group.evidence(report, this.stats, this.ev);
+    pairFeatures(this.ev, report.blockNorm, rules.functionMismatch, rules.symptomMismatch, this.pf);
     return 1 / (1 + Math.exp(-logOdds(this.pf, this.options.model)));
   }
 
@@ -202,17 +206,16 @@ export class FailureIndex {
     let scored = 0;
     for (const group of ranked) {
       if (scored >= Math.max(this.options.candidates, shortlist)) break;
-      const { compatible, sharedCode, functionMismatch, symptomMismatch } = compatibility(traits, group.traits());
-      if (!compatible) {
+      const rules = compatibility(traits, group.traits());
+      const { sharedCode } = rules;
+      if (!rules.compatible) {
         // Ranked by shared words alone, below every compatible group.
         if (shortlist) found.push({ group, similarity: 0, rank: -1 });
         continue;
       }
       scored++;
-      group.evidence(report, this.stats, this.ev);
-      pairFeatures(this.ev, report.blockNorm, functionMismatch, symptomMismatch, this.pf);
+      const similarity = this.likelihood(report, rules, group);
       const pf = this.pf;
-      const similarity = 1 / (1 + Math.exp(-logOdds(pf, this.options.model)));
       if (!shortlist) {
         if (!sharedCode && pf[Block.Thing] === 0 && pf[Block.Symptom] === 0 && pf[Block.Quote] === 0 && Math.max(pf[Block.Term]!, pf[Block.Gram]!, pf[Block.Topic]!) < GENERIC_WORDS) continue;
         if (similarity < (sharedCode ? this.options.codeThreshold : this.options.threshold)) continue;
