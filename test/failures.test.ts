@@ -157,7 +157,7 @@ describe('recurring failures: one ticket, known issue, fixed', () => {
     expect(atom).toContain(`urn:lotsen:ticket:${body.items[0].id}`);
 
     const csv = (await (await feed('/feed/tickets.csv', { authorization: `Bearer ${FEED_TOKEN}` })).text()).trim().split('\n');
-    expect(csv[0]).toBe('id,revision,title,status,module,reports,users,sites,first_seen,last_seen,created_at,updated_at,workaround,fix_note,url');
+    expect(csv[0]).toBe('id,revision,title,status,module,reports,users,sites,first_seen,last_seen,created_at,updated_at,workaround,fix_note,merged_into,url');
     expect(csv).toHaveLength(2);
     expect(csv[1]).toContain(',11,11,');
   });

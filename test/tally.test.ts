@@ -193,6 +193,49 @@ describe('failure tally', () => {
     expect(fresh.created).toBe(true);
     expect(fresh.group.id.endsWith('-3')).toBe(true);
   });
+
+  it('merges a group into another: one group with every report, which later reports of either kind join', () => {
+    const index = tally([
+      report('PowerChart öppnas utanför skärmen, vi ser bara ikonen i aktivitetsfältet', 'u1', 'Avd 12'),
+      report('PowerChart opens off-screen since the second monitor was removed', 'u2', 'Avd 12'),
+      report('Millenniumfönstret funkar inte, det är osynligt sedan den extra bildskärmen togs bort', 'u3', 'BB'),
+      report('Millenniumfönstret är osynligt på receptionsdatorn, fungerar inte', 'u4', 'BB'),
+      report('Citrix kopplar ner mig hela tiden', 'u5'),
+    ]);
+    expect(index.size).toBe(3);
+    const [offScreen, invisible] = [index.match('PowerChart öppnas utanför skärmen')!.group, index.match('Millenniumfönstret är osynligt')!.group];
+    expect(offScreen.id).not.toBe(invisible.id);
+
+    const survivor = index.merge(invisible.id, offScreen.id)!;
+    expect(survivor.id).toBe(offScreen.id);
+    expect(index.size).toBe(2);
+    expect(index.get(invisible.id)).toBeUndefined();
+    expect(survivor).toMatchObject({ count: 4, users: 4, sites: ['Avd 12', 'BB'] });
+    expect(index.merge(invisible.id, offScreen.id)).toBeUndefined();
+    expect(index.merge(offScreen.id, offScreen.id)).toBeUndefined();
+    // Either wording now finds the survivor, and so does the index rebuilt from its JSON.
+    for (const probe of ['millenniumfönstret osynligt igen, funkar inte', 'PowerChart hamnar utanför skärmen igen']) {
+      expect(index.match(probe)?.group.id).toBe(offScreen.id);
+      expect(FailureIndex.fromJSON(JSON.parse(JSON.stringify(index.toJSON()))).match(probe)?.group.id).toBe(offScreen.id);
+    }
+    expect(index.add(report('Millenniumfönstret osynligt på expeditionen, funkar inte', 'u6', 'Akuten')).group.id).toBe(offScreen.id);
+  });
+
+  it('names the groups most like a group, most alike first, for people deciding what to merge', () => {
+    const index = tally([
+      report('Armbandsskrivaren skriver ut tomma armband', 'u1'),
+      report('tomma armband igen från armbandsskrivaren', 'u2'),
+      report('Armbandsskrivaren skriver ut förra patientens namn på armbandet', 'u3'),
+      report('Citrix kopplar ner mig hela tiden', 'u4'),
+    ]);
+    const blank = index.match('Armbandsskrivaren skriver ut tomma armband')!.group;
+    const similar = index.similar(blank.id);
+    expect(similar.length).toBeGreaterThan(0);
+    expect(similar.map((m) => m.group.id)).not.toContain(blank.id);
+    expect(similar[0]!.group.label.toLowerCase()).toMatch(/wristband/);
+    expect(similar.map((m) => m.group.label)).not.toContain(index.match('Citrix kopplar ner mig')!.group.label);
+    expect(index.similar('F-nope-1')).toEqual([]);
+  });
 });
 
 function lotsenTally(input: string, args = ['--json']): Promise<{ code: number; stdout: string; stderr: string }> {

@@ -1,9 +1,29 @@
+import type { SimilarGroup } from '../../core/failures/failure-desk.ts';
 import type { FailureGroupRecord } from '../../core/store/store.ts';
 import { escapeHtml, renderMarkdown } from './markdown.ts';
 import { page } from './pages.ts';
 import { age } from './queue-pages.ts';
 
 const STATUS: Record<FailureGroupRecord['status'], string> = { open: 'Öppet / Open', known: 'Känt fel / Known issue', fixed: 'Åtgärdat / Fixed' };
+
+const MERGE_OTHERS = 30;
+const percent = (x: number) => `${Math.round(x * 100)} %`;
+
+/**
+ * Merging, for a failure the tally split in two: the groups most like this one first (with how alike
+ * the tally finds them), then the largest other groups (a page of hundreds of groups must stay light).
+ */
+function mergeForm(r: FailureGroupRecord, all: FailureGroupRecord[], similar: SimilarGroup[]): string {
+  const suggested = new Set(similar.map((g) => g.id));
+  const others = all.filter((o) => o.id !== r.id && !suggested.has(o.id)).sort((a, b) => b.group.count - a.group.count).slice(0, MERGE_OTHERS);
+  if (!similar.length && !others.length) return '';
+  const option = (id: string, text: string) => `<option value="${escapeHtml(id)}">${escapeHtml(text)}</option>`;
+  const options = [
+    ...(similar.length ? [`<optgroup label="Liknande / Similar">${similar.map((g) => option(g.id, `${g.label} (${g.count}) · ${percent(g.similarity)}`)).join('')}</optgroup>`] : []),
+    ...(others.length ? [`<optgroup label="Övriga / Others">${others.map((o) => option(o.id, `${o.label} (${o.group.count})`)).join('')}</optgroup>`] : []),
+  ].join('');
+  return `<form method="post" action="/failures/${encodeURIComponent(r.id)}/merge" class="act"><label>Samma fel som / Same failure as<select name="into" required>${options}</select></label><button type="submit">Slå ihop / Merge</button></form>`;
+}
 
 function actions(r: FailureGroupRecord): string {
   const form = (action: string, label: string, field = '') =>
@@ -22,7 +42,7 @@ function actions(r: FailureGroupRecord): string {
 }
 
 /** Recurring failures, tickets first: what broke, how often, where, and what super-users said about it. */
-export function failuresPage(items: FailureGroupRecord[], o: { canAct: boolean; now: Date; message?: string }): string {
+export function failuresPage(items: FailureGroupRecord[], o: { canAct: boolean; now: Date; message?: string; similar?: Map<string, SimilarGroup[]> }): string {
   const sorted = [...items].sort((a, b) => Number(!!b.ticket) - Number(!!a.ticket) || b.group.count - a.group.count || b.updatedAt.localeCompare(a.updatedAt));
   const row = (r: FailureGroupRecord) => `<li class="failure ${r.status}" data-id="${escapeHtml(r.id)}">
 <p><strong>${escapeHtml(r.label)}</strong> · ${STATUS[r.status]}${r.ticket ? ` · ärende / ticket <code>${escapeHtml(r.ticket.id)}</code>` : ''}</p>
@@ -30,7 +50,7 @@ export function failuresPage(items: FailureGroupRecord[], o: { canAct: boolean; 
 ${r.group.examples.map((x) => `<blockquote>${escapeHtml(x)}</blockquote>`).join('')}
 ${r.workaround ? `<div class="workaround"><p class="meta">Tillfällig lösning / Workaround</p>${renderMarkdown(r.workaround)}</div>` : ''}
 ${r.fixNote ? `<p class="meta">Åtgärdat / Fixed: ${escapeHtml(r.fixNote)}</p>` : ''}
-${o.canAct ? actions(r) : ''}
+${o.canAct ? actions(r) + mergeForm(r, items, o.similar?.get(r.id) ?? []) : ''}
 </li>`;
   return page(
     'Återkommande fel / Recurring failures',

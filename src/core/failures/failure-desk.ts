@@ -15,14 +15,22 @@ export interface FailureReportInput {
   at: Date;
 }
 
-export type FailureEventType = 'ticket-created' | 'ticket-updated' | 'known' | 'fixed' | 'reopened';
+export type FailureEventType = 'ticket-created' | 'ticket-updated' | 'known' | 'fixed' | 'reopened' | 'merged';
 export interface FailureEvent {
   type: FailureEventType;
   record: FailureGroupRecord;
 }
 
 export type StatusChange = { status: 'known'; workaround: string } | { status: 'fixed'; note?: string } | { status: 'open' };
-export type StatusResult = { ok: true; record: FailureGroupRecord } | { ok: false; status: 404 | 409 | 400; message: string };
+export type StatusResult = { ok: true; record: FailureGroupRecord } | { ok: false; status: 400 | 403 | 404 | 409; message: string };
+
+/** A group people may judge to be the same failure as another. */
+export interface SimilarGroup {
+  id: string;
+  label: string;
+  count: number;
+  similarity: number;
+}
 
 interface ModelDecision {
   /** The group chosen, or null for a new failure. */
@@ -38,6 +46,8 @@ const MAX_WORKAROUND = 4000;
 const CREATE_LOCK = 'failure-tally:create-group';
 const CREATE_LOCK_MS = 5000;
 const SYNC_EVERY_MS = 500;
+/** Merges followed from a merged group to the one that has its reports now, at most. */
+const MAX_MERGE_HOPS = 20;
 
 /** The module a group is about: its dominant module or device concept, for the report's "by module". */
 function moduleOf(group: FailureGroup): string | undefined {
@@ -105,7 +115,7 @@ export class FailureDesk {
   }
 
   private rebuild(): void {
-    const groups = [...this.records.values()].map((r) => r.group);
+    const groups = [...this.records.values()].filter((r) => !r.mergedInto).map((r) => r.group);
     this.index = FailureIndex.fromJSON({ version: 1, seq: groups.length, groups });
   }
 
@@ -225,6 +235,7 @@ export class FailureDesk {
       for (let attempt = 0; attempt <= MAX_RETRIES; attempt++) {
         const current = await this.store.getFailureGroup(id);
         if (!current) return { ok: false, status: 404, message: 'There is no such failure group.' };
+        if (current.mergedInto) return { ok: false, status: 409, message: `It is merged into ${current.mergedInto}; change that one.` };
         const next: FailureGroupRecord = { ...current, status: change.status, statusBy: actor.name, statusAt: now.toISOString() };
         if (change.status === 'known') {
           const workaround = change.workaround.trim();
@@ -250,17 +261,79 @@ export class FailureDesk {
     });
   }
 
-  /** Groups for lists, feeds and the weekly report, most recently changed first. */
-  async list(filter: { ticket?: boolean; limit?: number } = {}): Promise<FailureGroupRecord[]> {
-    return this.store.listFailureGroups(filter);
+  /**
+   * A super-user merges a group into another that describes the same failure (the tally split it):
+   * the other group takes in its reports, reporters and ticket count, later reports join it, and the
+   * merged group's ticket is updated once more to say where it went, so that IT closes it as a duplicate.
+   * The group merged into keeps its status; if it was open and the merged one a known issue, it takes
+   * that workaround, so the bot goes on giving it.
+   */
+  merge(fromId: string, intoId: string, actor: Actor, now = new Date()): Promise<StatusResult> {
+    return this.serial(async () => {
+      if (fromId === intoId) return { ok: false, status: 400, message: 'En grupp kan inte slås ihop med sig själv. / A group cannot be merged into itself.' };
+      const from = await this.store.getFailureGroup(fromId);
+      const target = await this.store.getFailureGroup(intoId);
+      if (!from || !target) return { ok: false, status: 404, message: 'There is no such failure group.' };
+      if (from.mergedInto) return { ok: false, status: 409, message: `It is already merged into ${from.mergedInto}.` };
+      if (target.mergedInto) return { ok: false, status: 409, message: `${intoId} is merged into ${target.mergedInto}; merge into that one.` };
+      // First the merged group says where its reports went: no report joins it after this save.
+      const iso = now.toISOString();
+      const gone: FailureGroupRecord = { ...from, mergedInto: intoId, ...(from.ticket ? { ticket: { ...from.ticket, updatedAt: iso, revision: from.ticket.revision + 1 } } : {}) };
+      if (!(await this.store.saveFailureGroup(gone, from.version, now))) return { ok: false, status: 409, message: 'The group changed meanwhile; try again.' };
+      const goneSaved = { ...gone, version: from.version + 1, updatedAt: iso };
+      this.records.set(fromId, goneSaved);
+      // Then the survivor takes in its reports, redone on the fresh record if a report got there first.
+      let saved: FailureGroupRecord | undefined;
+      for (let attempt = 0; !saved; attempt++) {
+        const current = attempt === 0 ? target : await this.store.getFailureGroup(intoId);
+        if (!current) throw new Error(`failure group ${intoId} vanished during a merge`);
+        const group = FailureGroup.fromJSON(current.group);
+        group.absorb(FailureGroup.fromJSON(from.group));
+        const next: FailureGroupRecord = { ...current, group: group.toJSON(), label: group.label, module: moduleOf(group) };
+        if (current.status === 'open' && from.status === 'known' && from.workaround) Object.assign(next, { status: 'known', workaround: from.workaround, statusBy: actor.name, statusAt: iso });
+        if (isTicket(group, this.threshold)) next.ticket = current.ticket ? { ...current.ticket, updatedAt: iso, revision: current.ticket.revision + 1 } : { id: current.id, createdAt: iso, updatedAt: iso, revision: 1 };
+        if (await this.store.saveFailureGroup(next, current.version, now)) saved = { ...next, version: current.version + 1, updatedAt: iso };
+        else if (attempt >= MAX_RETRIES) throw new Error(`failure group ${intoId} kept changing during a merge`);
+      }
+      this.records.set(intoId, saved);
+      this.rebuild();
+      // Whoever reported the merged failure hears of the survivor's workaround and fix.
+      for (const reporter of await this.store.listFailureReporters(fromId)) await this.store.addFailureReporter(intoId, reporter);
+      await this.store.appendAudit({ actor: actor.id, role: actor.role, action: 'failure.merged', subject: fromId, from: fromId, to: intoId }, now);
+      await this.emit({ type: 'merged', record: goneSaved });
+      if (saved.ticket) await this.emit({ type: target.ticket ? 'ticket-updated' : 'ticket-created', record: saved });
+      return { ok: true, record: saved };
+    });
   }
 
-  /** What the weekly report and the dashboard need of the given groups. */
+  /** The groups most like a group, for super-users deciding what to merge. */
+  async similar(id: string, limit = 5): Promise<SimilarGroup[]> {
+    await this.serial(() => this.sync());
+    return this.index.similar(id, limit).map(({ group, similarity }) => ({ id: group.id, label: this.records.get(group.id)?.label ?? group.label, count: group.count, similarity }));
+  }
+
+  /** The group that has a group's reports now: itself, or the one it was (last) merged into. */
+  async current(id: string): Promise<FailureGroupRecord | undefined> {
+    let r = this.records.get(id) ?? (await this.store.getFailureGroup(id));
+    for (let hop = 0; r?.mergedInto && hop < MAX_MERGE_HOPS; hop++) r = this.records.get(r.mergedInto) ?? (await this.store.getFailureGroup(r.mergedInto));
+    return r;
+  }
+
+  /** Groups for lists, feeds and the weekly report, most recently changed first; merged ones only if asked. */
+  async list(filter: { ticket?: boolean; limit?: number; merged?: boolean } = {}): Promise<FailureGroupRecord[]> {
+    const { merged, ...rest } = filter;
+    const all = await this.store.listFailureGroups(rest);
+    return merged ? all : all.filter((r) => !r.mergedInto);
+  }
+
+  /** What the weekly report and the dashboard need of the given groups; a merged group names its survivor. */
   async summaries(ids: string[]): Promise<FailureGroupSummary[]> {
     const out: FailureGroupSummary[] = [];
     for (const id of new Set(ids)) {
       const r = this.records.get(id) ?? (await this.store.getFailureGroup(id));
-      if (r) out.push(summary(r));
+      if (!r) continue;
+      const survivor = r.mergedInto ? await this.current(id) : undefined;
+      out.push(survivor && survivor.id !== id ? { ...summary(r), mergedInto: survivor.id } : summary(r));
     }
     return out;
   }

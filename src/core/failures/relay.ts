@@ -10,6 +10,7 @@ const EVENT: Record<FailureEvent['type'], TicketEvent> = {
   known: 'ticket.known',
   fixed: 'ticket.fixed',
   reopened: 'ticket.reopened',
+  merged: 'ticket.merged',
 };
 
 /**

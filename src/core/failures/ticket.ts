@@ -22,6 +22,8 @@ export interface Ticket {
   examples: string[];
   workaround: string | null;
   fix_note: string | null;
+  /** The ticket this one was merged into (a duplicate): its reports count there now. */
+  merged_into: string | null;
   url: string | null;
 }
 
@@ -42,8 +44,9 @@ export function toTicket(r: FailureGroupRecord, publicUrl: string | undefined): 
     examples: r.group.examples,
     workaround: r.workaround ?? null,
     fix_note: r.fixNote ?? null,
+    merged_into: r.mergedInto ?? null,
     url: publicUrl ? `${publicUrl.replace(/\/$/, '')}/failures/${encodeURIComponent(r.id)}` : null,
   };
 }
 
-export type TicketEvent = 'ticket.created' | 'ticket.updated' | 'ticket.known' | 'ticket.fixed' | 'ticket.reopened';
+export type TicketEvent = 'ticket.created' | 'ticket.updated' | 'ticket.known' | 'ticket.fixed' | 'ticket.reopened' | 'ticket.merged';

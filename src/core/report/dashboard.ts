@@ -1,6 +1,6 @@
 import { addCounters, summarize } from '../stats/counters.ts';
 import { addDays, civilDateOf, dayBoundaries, formatDate, formatWeek, lastCompleteWeek, mondayOf, weekOfInstant } from './calendar.ts';
-import { dayRow, failureRows, safetyRows, weekNumbers, withLabels, type DayRow, type FailureRow, type ReportSources, type SafetyRow, type WeekNumbers } from './report.ts';
+import { dayRow, failureRows, foldMerged, safetyRows, weekNumbers, withLabels, type DayRow, type FailureRow, type ReportSources, type SafetyRow, type WeekNumbers } from './report.ts';
 
 export interface DashboardSeries extends FailureRow {
   /** Reports per day, aligned with `days`. */
@@ -46,6 +46,7 @@ export async function buildDashboard(options: { days: number; tz: string; now?: 
   const [prev, cur] = weekly.spans.map(summarize) as [ReturnType<typeof summarize>, ReturnType<typeof summarize>];
   const days = daily.spans.map((s, i) => ({ date: formatDate(addDays(first, i)), s: summarize(s) }));
   const period = summarize(daily.spans.reduce((a, s) => addCounters(a, s), {}));
+  await foldMerged([period.byGroup, cur.byGroup, prev.byGroup, ...days.map((d) => d.s.byGroup)], sources.groups);
   // The period's most reported failures, labelled by the tally, with this week's trend.
   const top = Object.entries(period.byGroup)
     .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))

@@ -181,6 +181,21 @@ export async function labelGroups(ids: string[], groups: ReportSources['groups']
   return new Map(ids.map((id) => [id, byId.get(id)]));
 }
 
+/** Reports of a group that was merged into another count for that other group (maps changed in place). */
+export async function foldMerged(maps: Record<string, number>[], groups: ReportSources['groups']): Promise<void> {
+  const ids = [...new Set(maps.flatMap((m) => Object.keys(m)))];
+  if (!ids.length) return;
+  const into = new Map((await groups(ids).catch(() => [] as FailureGroupSummary[])).flatMap((g) => (g.mergedInto ? [[g.id, g.mergedInto] as const] : [])));
+  for (const m of maps) {
+    for (const [id, survivor] of into) {
+      const n = m[id];
+      if (n === undefined) continue;
+      m[survivor] = (m[survivor] ?? 0) + n;
+      delete m[id];
+    }
+  }
+}
+
 export function failureRows(current: Record<string, number>, previous: Record<string, number>, top: number): FailureRow[] {
   const ids = [...new Set([...Object.keys(current), ...Object.keys(previous)])];
   return ids
@@ -244,6 +259,7 @@ export async function buildWeeklyReport(options: ReportOptions, sources: ReportS
   const prevTimings = previousReading.timings;
   const gapTexts = reading.gaps;
   const top = options.topRows ?? 15;
+  await foldMerged([cur.byGroup, prev.byGroup], sources.groups);
   const failures = await withLabels(failureRows(cur.byGroup, prev.byGroup, options.topFailures ?? 10), sources.groups);
   const gaps = groupGaps(gapTexts);
   const monday = mondayOf(week);

@@ -36,6 +36,8 @@ export interface FailureGroupSummary {
   sites: string[];
   firstSeen: string;
   lastSeen: string;
+  /** The group this one was merged into (following every later merge): its reports count there. */
+  mergedInto?: string;
 }
 
 // --- Tally report (issue 7) ---------------------------------------------------------------------

@@ -102,6 +102,8 @@ export interface FailureGroupRecord {
   statusAt?: string;
   /** Set when the group became a ticket; `revision` counts the ticket's updates (idempotency keys). */
   ticket?: { id: string; createdAt: string; updatedAt: string; revision: number };
+  /** Set when people merged this group into another (the same failure): its reports are there now. */
+  mergedInto?: string;
   updatedAt: string;
 }
 

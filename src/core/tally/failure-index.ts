@@ -65,8 +65,8 @@ export interface GroupMatch {
  */
 export class FailureIndex {
   private readonly byId = new Map<string, FailureGroup>();
-  /** Groups by creation order; postings hold these positions, which are cheap to count with. */
-  private readonly slots: FailureGroup[] = [];
+  /** Groups by creation order; postings hold these positions, which are cheap to count with. A group merged into another leaves its slot empty. */
+  private readonly slots: (FailureGroup | undefined)[] = [];
   private readonly slotOf = new Map<FailureGroup, number>();
   private readonly postings = new Map<string, number[]>();
   private shared = new Float64Array(1024);
@@ -144,6 +144,39 @@ export class FailureIndex {
     return { group, created: true, similarity: 1 };
   }
 
+  /**
+   * Merges one group into another (people found they are the same failure): the survivor takes in
+   * every report, keeps its id, and is the one later reports join. Returns the survivor, or undefined
+   * when either group is unknown or they are the same.
+   */
+  merge(fromId: string, intoId: string): FailureGroup | undefined {
+    const from = this.byId.get(fromId);
+    const into = this.byId.get(intoId);
+    if (!from || !into || from === into) return undefined;
+    const slot = this.slotOf.get(from);
+    if (slot !== undefined) this.slots[slot] = undefined;
+    this.slotOf.delete(from);
+    this.byId.delete(fromId);
+    this.index(into, into.absorb(from, this.forget));
+    return into;
+  }
+
+  /**
+   * The groups most like a group, for people to judge whether they are one failure: each of its
+   * example reports is looked up as a new report would be, and a group counts by its best likelihood.
+   */
+  similar(id: string, limit = 5): GroupMatch[] {
+    const group = this.byId.get(id);
+    if (!group) return [];
+    const best = new Map<FailureGroup, number>();
+    for (const text of group.examples) {
+      for (const m of this.best(extractProfile(text), limit + 1)) {
+        if (m.group !== group && m.similarity > (best.get(m.group) ?? 0)) best.set(m.group, m.similarity);
+      }
+    }
+    return [...best].sort((a, b) => b[1] - a[1]).slice(0, limit).map(([g, similarity]) => ({ group: g, similarity }));
+  }
+
   private index(group: FailureGroup, keys: string[]): void {
     let slot = this.slotOf.get(group);
     if (slot === undefined) {
@@ -198,7 +231,9 @@ export class FailureIndex {
         shared[slot]! += w * w;
       }
     }
-    const ranked = topSlots(touched, shared, CHECK_BUDGET).map((slot) => this.slots[slot]!);
+    const ranked = topSlots(touched, shared, CHECK_BUDGET)
+      .map((slot) => this.slots[slot])
+      .filter((g): g is FailureGroup => g !== undefined);
     for (const slot of touched) shared[slot] = 0;
     const traits = traitsOf(profile.concepts, profile.codes.map((c) => `code:${c}`), true);
     const report = reportVector(profile, this.stats);
@@ -209,8 +244,11 @@ export class FailureIndex {
       const rules = compatibility(traits, group.traits());
       const { sharedCode } = rules;
       if (!rules.compatible) {
-        // Ranked by shared words alone, below every compatible group.
-        if (shortlist) found.push({ group, similarity: 0, rank: -1 });
+        // Below every compatible group, by the likelihood the hard rules overrule.
+        if (shortlist) {
+          const similarity = this.likelihood(report, rules, group);
+          found.push({ group, similarity, rank: similarity - 1 });
+        }
         continue;
       }
       scored++;

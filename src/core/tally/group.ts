@@ -129,6 +129,32 @@ export class FailureGroup {
     return added;
   }
 
+  /**
+   * Takes in every report of another group (the same failure, reported in other words): members,
+   * users, sites, dates, examples and feature counts. Returns the keys this group did not have before.
+   */
+  absorb(other: FailureGroup, pruned?: (key: string, count: number) => void): string[] {
+    const known = new Set(this.members);
+    for (const id of other.members) if (!known.has(id)) this.members.push(id);
+    for (const u of other.userSet) this.userSet.add(u);
+    for (const s of other.siteSet) this.siteSet.add(s);
+    if (time(other.first) < time(this.first)) this.first = other.first;
+    if (time(other.last) > time(this.last)) this.last = other.last;
+    for (const x of other.examples) if (this.examples.length < EXAMPLES && !this.examples.includes(x)) this.examples.push(x);
+    const added: string[] = [];
+    for (const [key, c] of other.counts) {
+      const before = this.counts.get(key) ?? 0;
+      if (before === 0) added.push(key);
+      this.counts.set(key, before + c);
+    }
+    if (this.counts.size > MAX_FEATURES) this.prune(pruned);
+    else this.recomputeNorm();
+    this.traitCache = undefined;
+    this.labelCache = undefined;
+    this.centroidCache = undefined;
+    return added.filter((k) => this.counts.has(k));
+  }
+
   /** Cosine between a report's features and the group's centroid, with the keys' fixed weights. */
   similarity(profile: FailureProfile, profileNorm: number): number {
     let dot = 0;
