@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Validates the failure-report grouping sets (dev, holdout, fresh, fresh2, fresh3 .jsonl) in this folder.
+// Validates the failure-report grouping sets (dev, holdout, fresh, fresh2, fresh3, fresh4 .jsonl) in this folder.
 // Usage: node eval/tally/validate.mjs [--json] [--quiet]
 //   --json   machine-readable result on stdout
 //   --quiet  do not print the per-cluster table
@@ -15,6 +15,7 @@ const FILES = [
   { name: 'fresh', prefix: 'tfresh-' },
   { name: 'fresh2', prefix: 'tf2-' },
   { name: 'fresh3', prefix: 'tf3-' },
+  { name: 'fresh4', prefix: 'tf4-' },
 ];
 const KEYS = ['id', 'text', 'user', 'site', 'ts', 'cluster'];
 const NEAR_DUP = 0.8; // character-trigram Jaccard above this is an error
