@@ -14,24 +14,15 @@
 // reports, and weights fitted on three sets with concepts left out (--train dev,holdout,fresh
 // --dropout 0.3) split a failure reported 400 times into five groups, so they were not taken.
 // `--current` scores the weights in evidence.ts instead of fitting.
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { redact } from '../../src/core/privacy/redact.ts';
 import { compatibility, traitsOf } from '../../src/core/tally/compatibility.ts';
 import { BLOCK_NAMES, EVIDENCE, FEATURE_NAMES, FEATURES, KeyStats, MODEL, pairFeatures, reportVector } from '../../src/core/tally/evidence.ts';
 import { FailureIndex } from '../../src/core/tally/failure-index.ts';
 import { FailureGroup } from '../../src/core/tally/group.ts';
 import { CONCEPTS, type Concept } from '../../src/core/tally/lexicon.ts';
 import { extractProfile } from '../../src/core/tally/profile.ts';
+import { bcubed, loadSet, type Row } from './sets.ts';
 
-interface Row {
-  id: string;
-  text: string;
-  user: string;
-  site: string;
-  ts: string;
-  cluster: string;
-}
 
 const { values } = parseArgs({
   options: {
@@ -46,14 +37,6 @@ const { values } = parseArgs({
   },
 });
 
-const load = (name: string): Row[] =>
-  readFileSync(new URL(`./${name}.jsonl`, import.meta.url), 'utf8')
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((l) => {
-      const r = JSON.parse(l) as Row;
-      return { ...r, text: redact(r.text).text };
-    });
 
 function random(seed: number): () => number {
   let a = seed >>> 0;
@@ -161,36 +144,16 @@ function fit(X: number[][], y: number[], lambda: number): number[] {
   return model;
 }
 
-function bcubed(rows: Row[], clusters: string[][]): number {
-  const gold = new Map(rows.map((r) => [r.id, r.cluster]));
-  const goldSize = new Map<string, number>();
-  for (const r of rows) goldSize.set(r.cluster, (goldSize.get(r.cluster) ?? 0) + 1);
-  let P = 0;
-  let R = 0;
-  for (const members of clusters) {
-    const byGold = new Map<string, number>();
-    for (const m of members) byGold.set(gold.get(m)!, (byGold.get(gold.get(m)!) ?? 0) + 1);
-    for (const m of members) {
-      const both = byGold.get(gold.get(m)!)!;
-      P += both / members.length;
-      R += both / goldSize.get(gold.get(m)!)!;
-    }
-  }
-  P /= rows.length;
-  R /= rows.length;
-  return (2 * P * R) / (P + R);
-}
-
 function score(rows: Row[], model: readonly number[], threshold?: number): number {
   const index = new FailureIndex(threshold === undefined ? { model } : { model, threshold });
   for (const r of rows) index.add({ id: r.id, text: r.text, user: r.user, site: r.site, ts: r.ts });
-  return bcubed(rows, index.groups().map((g) => g.members));
+  return bcubed(rows, index.groups().map((g) => g.members)).f1;
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 
 function evaluate(name: string, model: readonly number[]): string {
-  const rows = load(name);
+  const rows = loadSet(name);
   const rnd = random(7);
   const threshold = values.threshold === undefined ? undefined : Number(values.threshold);
   const file = score(rows, model, threshold);
@@ -205,7 +168,7 @@ if (!values.current) {
   const dropout = Number(values.dropout);
   const rnd = random(1);
   for (const name of values.train.split(',')) {
-    const rows = load(name);
+    const rows = loadSet(name);
     for (let rep = 0; rep < Number(values.replicates); rep++) {
       const order = rep === 0 ? rows : shuffled(rows, rnd);
       const lexicon = rep === 0 || dropout === 0 ? CONCEPTS : CONCEPTS.filter(() => rnd() >= dropout);
