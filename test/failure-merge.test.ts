@@ -1,6 +1,11 @@
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Lotsen } from '../src/app.ts';
+import { SqliteStore } from '../src/adapters/store/sqlite-store.ts';
 import { createWebApp } from '../src/adapters/web/server.ts';
+import { FailureDesk } from '../src/core/failures/failure-desk.ts';
+import { silentLogger } from '../src/core/ports.ts';
+import type { Store } from '../src/core/store/store.ts';
 import { formatWeek, weekOfInstant } from '../src/core/report/calendar.ts';
 import { reportSources } from '../src/core/report/publish.ts';
 import { buildWeeklyReport } from '../src/core/report/report.ts';
@@ -107,6 +112,8 @@ describe('super-users merge two groups of one failure', () => {
     expect((await post(su, `/api/failures/${gone}/known`, { workaround: 'x' })).status).toBe(409);
 
     // One group left in lists and on the page; the merged group's reporter follows the survivor.
+    // A reporter the merged group got after the merge (an instance that had not yet heard of it) is its reporter too.
+    await lotsen.store.addFailureReporter(gone, { reportId: 'late-1', platform: 'slack', userId: 'U-Late', conversation: { platform: 'slack', channel: 'D-Late' }, at: new Date().toISOString() });
     expect((await lotsen.failures.list()).map((r) => r.id)).toEqual([keep]);
     expect(await (await app.request(`/api/failures/${gone}/status`)).json()).toMatchObject({ id: keep, reports: 6 });
     expect(await lotsen.store.listAudit({ subject: gone })).toMatchObject([{ action: 'failure.merged', to: keep }]);
@@ -130,11 +137,71 @@ describe('super-users merge two groups of one failure', () => {
     await notices();
     expect((await post(su, `/api/failures/${group!.id}/fixed`, { note: 'Fönsterpositionen återställd via GPO.' })).status).toBe(200);
     const told = (await notices()).filter((n) => n.text.includes('GPO')).map((n) => n.channel).sort();
-    expect(told).toEqual([...OFF_SCREEN, ...INVISIBLE, ['Eva']].map(([name]) => `D-${name}`).sort());
+    expect(told).toEqual([...OFF_SCREEN, ...INVISIBLE, ['Eva'], ['Late']].map(([name]) => `D-${name}`).sort());
 
     const now = new Date();
     const tz = lotsen.config.report.tz;
     const week = await buildWeeklyReport({ week: formatWeek(weekOfInstant(now.getTime(), tz)), tz, lang: 'sv', now }, reportSources({ stats: lotsen.stats, store: lotsen.store, failures: lotsen.failures }));
     expect(week.failures.map((f) => [f.id, f.count])).toEqual([[group!.id, 7]]);
+  });
+});
+
+describe('merging on several instances', () => {
+  const actor = { id: 'slack:U-Anna', name: 'Anna', role: 'superuser' as const };
+  const at = (i: number) => new Date(Date.UTC(2026, 10, 20, 8, 0, i));
+  const input = (i: number, text: string) => ({ reportId: `r${i}`, text, asker: { platform: 'teams' as const, userId: `u${i}`, site: 'BB' }, conversation: { platform: 'teams' as const, channel: `c${i}` }, at: at(i) });
+
+  async function twoGroups(store: Store) {
+    const desk = new FailureDesk({ store, log: silentLogger });
+    const a = await Promise.all(OFF_SCREEN.map(([, , t], i) => desk.report(input(i, t))));
+    const b = await Promise.all(INVISIBLE.map(([, , t], i) => desk.report(input(10 + i, t))));
+    expect(new Set([...a, ...b].map((r) => r.id)).size).toBe(2);
+    return { desk, a: a[0]!.id, b: b[0]!.id };
+  }
+  const live = async (store: Store) => (await store.listFailureGroups()).filter((r) => !r.mergedInto);
+
+  it('two super-users merging the two groups into each other at once: at most one merge wins, no report is hidden', async () => {
+    const store = new SqliteStore(join(await tempDir(), 'lotsen.db'));
+    try {
+      const { desk, a, b } = await twoGroups(store);
+      const other = new FailureDesk({ store, log: silentLogger });
+      await other.sync(true);
+      const results = await Promise.all([desk.merge(a, b, actor), other.merge(b, a, actor)]);
+      expect(results.filter((r) => r.ok).length).toBeLessThanOrEqual(1);
+      for (const r of results.filter((r) => !r.ok)) expect(r).toMatchObject({ status: 409 });
+      // No cycle and every report in a live group; the one refused is told to try again, and then it goes through.
+      expect((await live(store)).reduce((n, r) => n + r.group.count, 0)).toBe(6);
+      if (!results.some((r) => r.ok)) expect(await desk.merge(a, b, actor)).toMatchObject({ ok: true });
+      const groups = await live(store);
+      expect(groups).toHaveLength(1);
+      expect(groups[0]!.group.count).toBe(6);
+      // Both instances send the next report of either kind to the survivor, and say so for the merged id.
+      for (const d of [desk, other]) expect((await d.current(a))!.id).toBe(groups[0]!.id);
+      expect((await other.report(input(30, INVISIBLE[0][2]))).id).toBe(groups[0]!.id);
+      expect((await desk.report(input(31, OFF_SCREEN[0][2]))).id).toBe(groups[0]!.id);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('a merge whose second save fails puts the merged group back, and can be done again', async () => {
+    const store = new SqliteStore(join(await tempDir(), 'lotsen.db'));
+    try {
+      const { desk, a, b } = await twoGroups(store);
+      const save = store.saveFailureGroup.bind(store);
+      let broken = true;
+      store.saveFailureGroup = async (record, expected, now) => {
+        if (broken && record.id === a) throw new Error('disk full');
+        return save(record, expected, now);
+      };
+      await expect(desk.merge(b, a, actor)).rejects.toThrow('disk full');
+      broken = false;
+      // Nothing hidden: both groups as before, and the next report still finds its own.
+      expect((await live(store)).map((r) => r.group.count).sort()).toEqual([3, 3]);
+      expect((await desk.report(input(40, INVISIBLE[1][2]))).id).toBe(b);
+      expect(await desk.merge(b, a, actor)).toMatchObject({ ok: true, record: { id: a, group: { count: 7 } } });
+    } finally {
+      await store.close();
+    }
   });
 });

@@ -116,7 +116,8 @@ export class FailureDesk {
 
   private rebuild(): void {
     const groups = [...this.records.values()].filter((r) => !r.mergedInto).map((r) => r.group);
-    this.index = FailureIndex.fromJSON({ version: 1, seq: groups.length, groups });
+    // Merged groups keep their sequence numbers: a new group's id must not repeat one of theirs.
+    this.index = FailureIndex.fromJSON({ version: 1, seq: this.records.size, groups });
   }
 
   /** One report at a time per instance: the index is changed in place. */
@@ -263,47 +264,92 @@ export class FailureDesk {
 
   /**
    * A super-user merges a group into another that describes the same failure (the tally split it):
-   * the other group takes in its reports, reporters and ticket count, later reports join it, and the
-   * merged group's ticket is updated once more to say where it went, so that IT closes it as a duplicate.
-   * The group merged into keeps its status; if it was open and the merged one a known issue, it takes
-   * that workaround, so the bot goes on giving it.
+   * the other group takes in its reports, its reporters hear of the other's workaround and fix, later
+   * reports join it, and the merged group's ticket is updated once more to say where it went, so that IT
+   * closes it as a duplicate. The group merged into keeps its status; if it was open and the merged one
+   * a known issue, it takes that workaround and its reporters are told.
    */
   merge(fromId: string, intoId: string, actor: Actor, now = new Date()): Promise<StatusResult> {
     return this.serial(async () => {
-      if (fromId === intoId) return { ok: false, status: 400, message: 'En grupp kan inte slås ihop med sig själv. / A group cannot be merged into itself.' };
-      const from = await this.store.getFailureGroup(fromId);
-      const target = await this.store.getFailureGroup(intoId);
-      if (!from || !target) return { ok: false, status: 404, message: 'There is no such failure group.' };
-      if (from.mergedInto) return { ok: false, status: 409, message: `It is already merged into ${from.mergedInto}.` };
-      if (target.mergedInto) return { ok: false, status: 409, message: `${intoId} is merged into ${target.mergedInto}; merge into that one.` };
-      // First the merged group says where its reports went: no report joins it after this save.
-      const iso = now.toISOString();
-      const gone: FailureGroupRecord = { ...from, mergedInto: intoId, ...(from.ticket ? { ticket: { ...from.ticket, updatedAt: iso, revision: from.ticket.revision + 1 } } : {}) };
-      if (!(await this.store.saveFailureGroup(gone, from.version, now))) return { ok: false, status: 409, message: 'The group changed meanwhile; try again.' };
-      const goneSaved = { ...gone, version: from.version + 1, updatedAt: iso };
-      this.records.set(fromId, goneSaved);
-      // Then the survivor takes in its reports, redone on the fresh record if a report got there first.
-      let saved: FailureGroupRecord | undefined;
-      for (let attempt = 0; !saved; attempt++) {
+      try {
+        return await this.mergeOnce(fromId, intoId, actor, now);
+      } finally {
+        // Whatever happened, this instance's index follows the store again.
+        this.records.clear();
+        this.syncedAt = new Date(0);
+        this.lookedAt = 0;
+        await this.sync(true);
+      }
+    });
+  }
+
+  private async mergeOnce(fromId: string, intoId: string, actor: Actor, now: Date): Promise<StatusResult> {
+    if (fromId === intoId) return { ok: false, status: 400, message: 'En grupp kan inte slås ihop med sig själv. / A group cannot be merged into itself.' };
+    const [from, target] = await Promise.all([this.store.getFailureGroup(fromId), this.store.getFailureGroup(intoId)]);
+    if (!from || !target) return { ok: false, status: 404, message: 'There is no such failure group.' };
+    if (target.mergedInto) return { ok: false, status: 409, message: `${intoId} is merged into ${target.mergedInto}; merge into that one.` };
+    const absorbed = (r: FailureGroupRecord) => new Set(r.group.members).has(from.group.members[0]!);
+    // A merge into this group that stopped halfway (a crash between the two saves) is finished now.
+    const resuming = from.mergedInto === intoId && !absorbed(target);
+    if (from.mergedInto && !resuming) return { ok: false, status: 409, message: `It is already merged into ${from.mergedInto}.` };
+    const iso = now.toISOString();
+    // First the merged group says where its reports go: no report joins it after this save.
+    let gone = from;
+    if (!resuming) {
+      const next: FailureGroupRecord = { ...from, mergedInto: intoId, ...(from.ticket ? { ticket: { ...from.ticket, updatedAt: iso, revision: from.ticket.revision + 1 } } : {}) };
+      if (!(await this.store.saveFailureGroup(next, from.version, now))) return { ok: false, status: 409, message: 'The group changed meanwhile; try again.' };
+      gone = { ...next, version: from.version + 1, updatedAt: iso };
+    }
+    // Then the survivor takes in its reports, redone on the fresh record if a report got there first.
+    let saved: FailureGroupRecord | undefined;
+    let tookWorkaround = false;
+    let failure: StatusResult | undefined;
+    try {
+      for (let attempt = 0; !saved && !failure; attempt++) {
         const current = attempt === 0 ? target : await this.store.getFailureGroup(intoId);
-        if (!current) throw new Error(`failure group ${intoId} vanished during a merge`);
+        if (!current || current.mergedInto) {
+          // Merged away meanwhile (by another instance): merging into it now would hide these reports.
+          failure = { ok: false, status: 409, message: `${intoId} was merged into another group meanwhile; try again.` };
+          break;
+        }
+        if (absorbed(current)) {
+          // Finished meanwhile by another super-user resuming the same merge.
+          saved = current;
+          break;
+        }
         const group = FailureGroup.fromJSON(current.group);
         group.absorb(FailureGroup.fromJSON(from.group));
-        const next: FailureGroupRecord = { ...current, group: group.toJSON(), label: group.label, module: moduleOf(group) };
-        if (current.status === 'open' && from.status === 'known' && from.workaround) Object.assign(next, { status: 'known', workaround: from.workaround, statusBy: actor.name, statusAt: iso });
+        const next: FailureGroupRecord = { ...current, group: group.toJSON(), label: group.label, module: moduleOf(group), mergedFrom: [...new Set([...(current.mergedFrom ?? []), fromId, ...(from.mergedFrom ?? [])])] };
+        tookWorkaround = current.status === 'open' && from.status === 'known' && !!from.workaround;
+        if (tookWorkaround) Object.assign(next, { status: 'known', workaround: from.workaround, statusBy: actor.name, statusAt: iso });
         if (isTicket(group, this.threshold)) next.ticket = current.ticket ? { ...current.ticket, updatedAt: iso, revision: current.ticket.revision + 1 } : { id: current.id, createdAt: iso, updatedAt: iso, revision: 1 };
         if (await this.store.saveFailureGroup(next, current.version, now)) saved = { ...next, version: current.version + 1, updatedAt: iso };
-        else if (attempt >= MAX_RETRIES) throw new Error(`failure group ${intoId} kept changing during a merge`);
+        else if (attempt >= MAX_RETRIES) failure = { ok: false, status: 409, message: 'The group kept changing; try again.' };
       }
-      this.records.set(intoId, saved);
-      this.rebuild();
-      // Whoever reported the merged failure hears of the survivor's workaround and fix.
-      for (const reporter of await this.store.listFailureReporters(fromId)) await this.store.addFailureReporter(intoId, reporter);
-      await this.store.appendAudit({ actor: actor.id, role: actor.role, action: 'failure.merged', subject: fromId, from: fromId, to: intoId }, now);
-      await this.emit({ type: 'merged', record: goneSaved });
-      if (saved.ticket) await this.emit({ type: target.ticket ? 'ticket-updated' : 'ticket-created', record: saved });
-      return { ok: true, record: saved };
-    });
+    } catch (err) {
+      await this.undoMerge(from, gone, resuming, now);
+      throw err;
+    }
+    if (!saved) {
+      await this.undoMerge(from, gone, resuming, now);
+      return failure!;
+    }
+    await this.store.appendAudit({ actor: actor.id, role: actor.role, action: 'failure.merged', subject: fromId, from: fromId, to: intoId }, now);
+    if (tookWorkaround) await this.store.appendAudit({ actor: actor.id, role: actor.role, action: 'failure.known', subject: intoId, from: target.status, to: 'known' }, now);
+    await this.emit({ type: 'merged', record: gone });
+    if (saved.ticket) await this.emit({ type: target.ticket ? 'ticket-updated' : 'ticket-created', record: saved });
+    if (tookWorkaround) await this.emit({ type: 'known', record: saved });
+    return { ok: true, record: saved };
+  }
+
+  /** Puts a group whose merge did not go through back as it was, so that none of its reports is hidden. */
+  private async undoMerge(from: FailureGroupRecord, gone: FailureGroupRecord, resuming: boolean, now: Date): Promise<void> {
+    if (resuming) return;
+    const back: FailureGroupRecord = { ...from };
+    delete back.mergedInto;
+    if (!(await this.store.saveFailureGroup(back, gone.version, now).catch(() => false))) {
+      this.log.error({ group: from.id }, 'failure group merge undone only in part: merge it again to finish');
+    }
   }
 
   /** The groups most like a group, for super-users deciding what to merge. */
@@ -312,28 +358,30 @@ export class FailureDesk {
     return this.index.similar(id, limit).map(({ group, similarity }) => ({ id: group.id, label: this.records.get(group.id)?.label ?? group.label, count: group.count, similarity }));
   }
 
-  /** The group that has a group's reports now: itself, or the one it was (last) merged into. */
+  /** The group that has a group's reports now, as stored: itself, or the one it was (last) merged into. */
   async current(id: string): Promise<FailureGroupRecord | undefined> {
-    let r = this.records.get(id) ?? (await this.store.getFailureGroup(id));
-    for (let hop = 0; r?.mergedInto && hop < MAX_MERGE_HOPS; hop++) r = this.records.get(r.mergedInto) ?? (await this.store.getFailureGroup(r.mergedInto));
+    let r = await this.store.getFailureGroup(id);
+    for (let hop = 0; r?.mergedInto && hop < MAX_MERGE_HOPS; hop++) r = await this.store.getFailureGroup(r.mergedInto);
     return r;
   }
 
   /** Groups for lists, feeds and the weekly report, most recently changed first; merged ones only if asked. */
   async list(filter: { ticket?: boolean; limit?: number; merged?: boolean } = {}): Promise<FailureGroupRecord[]> {
     const { merged, ...rest } = filter;
-    const all = await this.store.listFailureGroups(rest);
-    return merged ? all : all.filter((r) => !r.mergedInto);
+    if (merged) return this.store.listFailureGroups(rest);
+    // Merged groups are filtered out before the limit: they must not push live ones off the list.
+    const live = (await this.store.listFailureGroups({ ...rest, limit: undefined })).filter((r) => !r.mergedInto);
+    return rest.limit === undefined ? live : live.slice(0, rest.limit);
   }
 
-  /** What the weekly report and the dashboard need of the given groups; a merged group names its survivor. */
+  /** What the weekly report and the dashboard need of the given groups, as stored; a merged group names its survivor. */
   async summaries(ids: string[]): Promise<FailureGroupSummary[]> {
     const out: FailureGroupSummary[] = [];
     for (const id of new Set(ids)) {
-      const r = this.records.get(id) ?? (await this.store.getFailureGroup(id));
+      const r = await this.store.getFailureGroup(id);
       if (!r) continue;
       const survivor = r.mergedInto ? await this.current(id) : undefined;
-      out.push(survivor && survivor.id !== id ? { ...summary(r), mergedInto: survivor.id } : summary(r));
+      out.push(survivor && survivor.id !== id && !survivor.mergedInto ? { ...summary(r), mergedInto: survivor.id } : summary(r));
     }
     return out;
   }

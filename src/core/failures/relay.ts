@@ -29,7 +29,9 @@ export function failureRelay(store: Store, o: { ticketWebhook: boolean; publicUr
     // Reporters hear of a workaround and of the fix; a ticket's growth is IT's business.
     if (event.type !== 'fixed' && event.type !== 'known') return;
     const told = new Set<string>();
-    for (const reporter of await store.listFailureReporters(r.id)) {
+    // Whoever reported a group merged into this one reported this failure too.
+    const reporters = (await Promise.all([r.id, ...(r.mergedFrom ?? [])].map((id) => store.listFailureReporters(id)))).flat();
+    for (const reporter of reporters) {
       const c = reporter.conversation;
       if (c.platform === 'web' || c.platform === 'cli') continue;
       // One notice per conversation, however many times someone there reported it.

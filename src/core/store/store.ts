@@ -104,6 +104,8 @@ export interface FailureGroupRecord {
   ticket?: { id: string; createdAt: string; updatedAt: string; revision: number };
   /** Set when people merged this group into another (the same failure): its reports are there now. */
   mergedInto?: string;
+  /** The groups merged into this one, and those merged into them: their reporters are this group's too. */
+  mergedFrom?: string[];
   updatedAt: string;
 }
 

@@ -77,6 +77,8 @@ export class FailureIndex {
   private readonly forget = (key: string, count: number): void => this.stats.count([key], -count);
   private readonly options: Required<TallyOptions>;
   private seq = 0;
+  /** Groups merged away: their slots are empty. */
+  private merged = 0;
 
   constructor(options: TallyOptions = {}) {
     this.options = { ...DEFAULT_TALLY_OPTIONS, ...options };
@@ -155,6 +157,7 @@ export class FailureIndex {
     if (!from || !into || from === into) return undefined;
     const slot = this.slotOf.get(from);
     if (slot !== undefined) this.slots[slot] = undefined;
+    this.merged++;
     this.slotOf.delete(from);
     this.byId.delete(fromId);
     this.index(into, into.absorb(from, this.forget));
@@ -231,9 +234,9 @@ export class FailureIndex {
         shared[slot]! += w * w;
       }
     }
-    const ranked = topSlots(touched, shared, CHECK_BUDGET)
-      .map((slot) => this.slots[slot])
-      .filter((g): g is FailureGroup => g !== undefined);
+    // Slots of merged groups may still be in postings: dropped before ranking, not to take a live group's place.
+    const live = this.merged ? touched.filter((slot) => this.slots[slot]) : touched;
+    const ranked = topSlots(live, shared, CHECK_BUDGET).map((slot) => this.slots[slot]!);
     for (const slot of touched) shared[slot] = 0;
     const traits = traitsOf(profile.concepts, profile.codes.map((c) => `code:${c}`), true);
     const report = reportVector(profile, this.stats);
