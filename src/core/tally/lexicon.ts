@@ -309,7 +309,196 @@ const TOPICS: Concept[] = [
   topic('home-meds', 'home medications', String.raw`\bhemlakemedel\w*|\begna(?= lakemedel)|\bhome(?= ?med(?:ication)?s?\b)`),
 ];
 
-export const CONCEPTS: readonly Concept[] = [...MODULES, ...DEVICES, ...OBJECTS, ...FUNCTIONS, ...SYMPTOMS, ...TOPICS];
+// ---- DEV EXTENSIONS START ----
+const EXT: Record<string, string> = {
+  'topic:time': String.raw`\btidsstampl\w*|\btidsstampel\w*|\btime ?stamps?\b`,
+  'topic:patient-id': String.raw`\bokand (?:patient|identitet)\w*|\bunknown patient\w*|\bunidentified (?:patient|person)\w*|\bjohn doe\b|\bjane doe\b|\bnn-?patient\w*|\bokand man\b|\bokand kvinna\b`,
+  'topic:page': String.raw`\bforhandsgransk\w*|\bprint preview\b|\bpreview\b`,
+  'topic:correction': String.raw`\bradera(?:r|de|t)?\b|\bta bort\b|\btar bort\b|\btog bort\b|\bdelete\b|\bdeleting\b|\bremov(?:e|ing)\b`,
+  'topic:address': String.raw`\bdemograf\w*`,
+  'topic:calendar': String.raw`\bschema(?:t|n|na)?\b|\bresurs(?:er|erna|en)?\b|\bresources?\b|\bresursschema\w*`,
+  'topic:notification': String.raw`\bsms\w*|\btextmeddelande\w*|\btext messages?\b`,
+  'topic:cosign': String.raw`\bdubbelkontroll\w*|\bdouble[- ]?check\w*|\bdubbelsign\w*|\bdual sign\w*|\bdubbelsignatur\w*`,
+  // modules
+  'module:powerchart': String.raw`\bpower[- ]chart\w*|\bpow(?:er|re|r)ch?art\w*|\bpowerchat\w*|\bpowerhart\w*|\bpower ?chart ?touch\b`,
+  'module:firstnet': String.raw`\bfirst-net\w*|\bfirstnett\w*|\bfirs(?:t)?net\w*|\bakut-tavl\w*|\bakuttavl\w*|\bed[- ]?tavl\w*|\bakutoversikt\w*|\bakutliggare\w*`,
+  'module:surginet': String.raw`\bsurgi-net\w*|\bsurginett\w*|\bperiop\w*|\bop-?(?:planering|schema|lista|listan|planen)\w*|\boperationsprogram\w*|\boperationsschema\w*|\boperationsplanering\w*|\boperationslist\w*|\bcase tracking\b|\bsurgical cases?\b|\bintra-?op(?:erativ\w*)? (?:record|dokumentation|journal|documentation)\w*|\bop-?journal\w*|\bop-?dokumentation\w*|\banestesijournal\w*|\bnarkosjournal\w*|\bana?esthesia record\w*|\bsa ?ana?esthesia\b|\bana?esthesia ?view\b`,
+  'module:pharmnet': String.raw`\bpharm-net\w*|\bfarm ?net\w*|\bpharmnett\w*|\bdispens(?:ing|ed|ering\w*)\b|\bpharmacist verif\w*|\bfarmaceutisk granskning\w*|\bapoteksverifier\w*`,
+  'module:emar': String.raw`\blakemedelsjournal\w*|\blakemedelskurva\w*|\bmedicinlist\w*|\bbarcode med\w*|\blakemedelsskann\w*|\bcare ?admin\w*|\bmed(?:ication)? admin(?:istration)? wizard\b|\badministration wizard\b|\blakemedelsoversikt\w*|\blakemedelsvy\w*`,
+  'module:orders': String.raw`\bpower-(?:orders?|plan\w*)|\bordinationsmall\w*|\bordinationsvy\w*|\bordinationsoversikt\w*|\border ?profile\w*|\border ?entry\b|\bcpoe\b|\border ?sets?\b|\border ?catalog\w*|\bproposed orders?\b|\bforeslag\w* ordination\w*|\bordinationsfonster\w*|\bbestallningsvy\w*`,
+  'module:message-center': String.raw`\bgruppinkorg\w*|\bfunktionsbrevlad\w*|\bfranvaromeddelande\w*|\bfullmakt\w*|\bmeddelandecenter\w*|\bmsg ?cent\w*|\bmessage-cent\w*|\bmessaging\b`,
+  'module:iview': String.raw`\bi view\b|\biveiw\w*|\bvitala (?:parametrar|tecken)\b|\bvitalvarden\w*|\bvatskeregistrering\w*|\bintag och utsondring\b|\bintake (?:and|&) output\b|\bvitalparamet\w*|\bvitalparametr\w*|\bobservationsvy\w*`,
+  'module:mpage': String.raw`\bnurs(?:e|ing) (?:view|workflow)\w*|\bphysician (?:view|workflow)\w*|\bdoctor'?s? view\b`,
+  'module:carecompass': String.raw`\bcare-compass\w*|\bno relationship\b|\brelationships?\b|\bpatientrelation\w*|\bvardrelationer\b`,
+  'module:careaware': String.raw`\bcare-aware\w*|\bdevice (?:association|assoc\w*|integration\w*)\b|\bbedside (?:device|integration)\w*|\bbmdi\b|\bvitals ?link\w*|\bcapsule\b|\bmedicinteknisk\w* (?:koppling|uppkoppling)\w*|\bmtu-?koppling\w*`,
+  'module:results': String.raw`\bresultatvy\w*|\bresultatgransk\w*|\bresultatoversikt\w*|\bsvarsvy\w*|\bsvarsoversikt\w*|\blabb?-?resultat\w*|\blabb?-svar\w*|\bprovresultat\w*|\bprov-?svar\w*|\bresults? (?:view|tab)\b|\bresult(?:at)?-?fl[oa]wsheet\w*|\blabbsvars?\w*|\bprovsvars?\w*`,
+  'module:scheduling': String.raw`\btidsbok\w*|\bbokningsvy\w*|\bbokningssystem\w*|\bbokningsbild\w*|\bappt ?book\w*|\bappointment-?book\w*|\bvant-?list\w*|\bbesokstyp\w*|\bappointment types?\b|\bschedul(?:e|er|ers)\b`,
+  'module:organizer': String.raw`\bmottagningsvy\w*|\bmottagningsoversikt\w*|\bopen items\b|\bogjorda uppgifter\b|\borgani[sz]or\w*`,
+  'module:documentation': String.raw`\b\w*antekning\w*|\b\w*antecking\w*|\banteckn\b|\bjournaltext\w*|\bdaganteckn\w*|\bpowernote\w*|\bdynamisk dokumentation\b|\bclinical notes?\b|\bprogress notes?\b`,
+  'module:patient-search': String.raw`\bsok(?:a|er|te|t)? (?:efter |upp |fram )?(?:en |pa |pa en )?patient(?:en|er)?\b|\bsearch(?:ing)? for (?:a |the )?patients?\b|\bfind (?:a |the )?patients?\b|\bperson ?search\b|\bpersonnummersok\w*|\bpatientsokn\w*|\bpatient lookup\b`,
+  'module:patient-list': String.raw`\bpatient-list\w*|\bmina patienter\b|\bmy patients\b|\bmy (?:patient )?lists?\b`,
+  'module:discharge': String.raw`\bhemgang\w*|\butskrivningsklar\w*|\bskriv\w* hem\b|\bslutanteckning\w*|\blakemedelsberattelse\w*|\bdischarge (?:summary|letter|medication)\w*`,
+  'module:registration': String.raw`\b(?:ankomst|patient|besoks|akut|ny)registr\w*|\badt\b|\bpm ?conversation\w*|\bpm ?office\b|\bincheckning\w*|\bcheck(?:a|ar|ade)?[- ]?in\b|\binskriv(?:en|na|it)\b|\bregistrering\w*`,
+  'module:referral': String.raw`\brefer+al+\w*|\brefferal\w*|\breferal\w*|\bvard ?begaran\w*|\bremis(?:en|er|erna)?\b`,
+  'module:medrec': String.raw`\bmed(?:ication)? ?reconcil\w*|\breconcil\w*|\bmedrec\w*`,
+  'module:eprescribing': String.raw`\bforskriv\w*|\be-?halsomyndighet\w*|\bdos-?dispens\w*|\berecept\w*|\be-recept\w*|\bapodos\w*`,
+  'module:pacs': String.raw`\bbildvisning\w*|\bbildarkiv\w*|\bpacs-\w*`,
+  'module:blood-bank': String.raw`\bblodpas(?:e|ar)\w*|\berytrocytkoncentrat\w*|\bblood units?\b|\bblodenhet\w*|\bblodbank\w*|\bblodbest\w*`,
+  'module:npo': String.raw`\bnationell\w* patientoversikt\w*`,
+  'module:patient-portal': String.raw`\bmina vardkontakter\b|\bvardguiden\w*|\bpatientportal\w*|\bhealthe ?life\b`,
+  'module:citrix': String.raw`\bcitri?x\w*|\bcitirx\w*|\bcitix\w*|\bctx\b|\bcitrix ?receiver\b|\bvdi\b|\bvirtuell\w* (?:miljo|skrivbord|desktop|klient)\w*|\bvirtual (?:desktop|client|app)\w*|\bfjarrskrivbord\w*|\bremote desktop\b`,
+  'module:sso': String.raw`\btap[- ]?(?:and|&|n)[- ]?go\b|\bone-?sign\b|\bsnabbinlogg\w*|\bblippinlogg\w*|\btap inlogg\w*`,
+  'module:724access': String.raw`\blaskopi\w*|\bdowntime-?(?:dator|pc|datorn)\w*|\bdowntime ?viewer\w*`,
+  'module:allergies': String.raw`\b\w+allergi\w*|\boverkanslig\w*`,
+  'module:banner-bar': String.raw`\bbanner(?:n|en)?\b|\bpatienthuvud\w*|\bdemographics? bar\b|\bheader bar\b`,
+  'module:specimen-collection': String.raw`\b\w+provtag\w*|\bcollect(?:ing|ion)? (?:of )?(?:specimens?|samples?|blood)\b|\bdraw(?:ing)? blood\b|\bblood draws?\b|\bspecimen collection\w*`,
+  // devices
+  'device:printer': String.raw`\b\w*skirvar\w*|\b\w*skrviar\w*|\b\w*printr\w*|\btoner\w*|\bfargband\w*|\bskrivhuvud\w*|\bprint ?head\w*|\bprinthuvud\w*`,
+  'device:scanner': String.raw`\b\w*s[ck]aner\w*|\bstreckkodslas\w*|\bbarcode (?:scanner|gun)\w*|\bscan(?:ner)? ?gun\w*|\bskannerpistol\w*|\bscanpistol\w*|\bhoneywell\w*|\blaspistol\w*`,
+  'device:siths': String.raw`\b\w*tjanstekort\w*|\bnet ?id\b|\bnetid\w*|\bsiths-?\w*|\bsits-?kort\w*`,
+  'device:card-reader': String.raw`\brfid-?lasar\w*|\brfid ?readers?\b|\bprox(?:imity)? (?:card )?readers?\b|\bblipplasar\w*|\bkortterminal\w*|\bcard-reader\w*|\bkort-?lasar\w*`,
+  'device:computer': String.raw`\blaptop\w*|\bbarbar(?:a|en)? dator\w*|\b(?:vagn|bords|sal|expeditions|stationar|klient)dator\w*|\bcows?\b|\bwows?\b|\bcomputer (?:cart|on wheels)\b|\bworkstation on wheels\b`,
+  'device:pump': String.raw`\balaris\w*|\bperfusor\w*|\binfusomat\w*|\bvolumat\w*|\bspace ?plus\b|\bsigma spectrum\b`,
+  'device:monitor': String.raw`\btelemetri\w*|\btelemetry\b|\bintellivue\w*|\bcarescape\w*|\bmonitorering\w*|\bvitals? (?:machine|monitor)\w*|\bdinamap\w*|\bwelch ?allyn\w*|\bconnex\b|\bblodtrycksapparat\w*|\bbt-?apparat\w*|\bbp machine\w*|\bspot ?monitor\w*`,
+  'device:fetal-monitor': String.raw`\bfeta ?link\w*|\bcardiotoco\w*|\bfosterovervak\w*|\bfosterljud\w*|\bfetal heart\w*|\bfhr\b|\bmilou\b|\bfoster ?monitor\w*`,
+  'device:network': String.raw`\binternet(?! ?explorer)\w*|\btradlos\w* (?:natverk|uppkoppling|anslutning)\w*|\bwireless (?:network|connection)\w*|\bvpn\b|\bnatverksuttag\w*|\bwi fi\b`,
+  'device:lab-instrument': String.raw`\bpatientnara\w*|\bpoint[- ]of[- ]care\b|\bpoct?\b|\bi-?stat\b|\bhemocue\w*|\blabbinstrument\w*|\blabinstrument\w*`,
+  // objects
+  'object:wristband': String.raw`\b\w*(?:patient|namn|fot|arm)band(?:et|en|s|en)?\b|\barmbanden\b|\barmband\w*`,
+  'object:label': String.raw`\b\w*etiket\w*|\blables?\b|\bklisterlapp\w*|\bdekal\w*`,
+  'object:specimen-label': String.raw`\blabb?etikett\w*|\blab labels?\b`,
+  'object:autotext': String.raw`\bauto-text\w*|\bsnabbtext\w*|\bstandardtext\w*|\bdot ?phrases?\b|\bquick ?text\w*|\btextmakro\w*|\bauto ?texter\b`,
+  'object:favorites': String.raw`\bfavvo\w*|\bfavs\b`,
+  'object:protected-identity': String.raw`\bskydda(?:d|de|t) (?:person|id|adress|identitet)\w*|\bkvarskriv\w*|\bfingerade personuppgifter\b|\brestricted (?:patient|record)s?\b|\bconfidential (?:patient|record)s?\b|\bsekretessmarkerad\w*`,
+  // functions
+  'function:print': String.raw`\bskrev ut\b|\bskrevs ut\b|\bprintade?s?\b|\bprintats\b|\bprintout\w*|\b\w+utskrift\w*|\bprint(?:ed|ing)? (?:out|ut)\b`,
+  'function:save': String.raw`\bspar(?:ades|ats)\b|\blagr(?:a|as|ar|ade|ades|at|ing)\b|\bauto-?sav\w*`,
+  'function:sign': String.raw`\bsigna(?:r|de|t|s|des)?\b|\bsignerad\w*`,
+  'function:order': String.raw`\bprescrib\w*`,
+  'function:log-in': String.raw`\b\w*inlogg\w*|\blogg\w* pa\b|\bloga in\b|\blogar in\b|\blog-?in\w*|\bmfa\b|\btvafaktor\w*|\btwo-?factor\b`,
+  'function:scan': String.raw`\bscanning\w*|\bskanning\w*|\bskanna\w*|\bscanna\w*|\bscann(?:er|ed)\b`,
+  'function:search': String.raw`\bleta(?:r|de|t)?\b|\blook(?:ing|ed)? up\b|\blookup\b`,
+  'function:administer': String.raw`\bdela\w* (?:ut )?(?:lakemedel|medicin)\w*|\bge (?:lakemedel|medicin|dos|dosen)\w*|\bgav (?:lakemedel|medicin|dos|dosen)\w*|\bgiv(?:e|en|ing) (?:the )?(?:meds?|medications?|dose)\b|\bmed pass\b|\blakemedelsutdelning\w*|\bmedicinutdelning\w*`,
+  'function:document': String.raw`\bjournalfor\w*|\bdokumentation\w*|\bdocumentation\b|\bmata\w* in\b|\benter(?:ed|ing)? (?:the )?(?:values?|data|vitals)\b|\bregistrera (?:varde|varden|vitalparametrar|matvarden|blodtryck|puls|temp)\w*`,
+  'function:load': String.raw`\bladdades\b|\bladdats\b|\bladdat\b|\bladdtid\w*|\bladdningstid\w*`,
+  'function:refresh': String.raw`\bladda\w* om\b|\breload\w*|\bf5\b|\bomladd\w*|\buppdatering\w*`,
+  'function:book': String.raw`\b\w+bokning\w*|\bombok\w*|\bavbok\w*|\breschedul\w*|\bbokad(?:e)?\b`,
+  'function:associate': String.raw`\bassocier\w*|\bparkoppl\w*|\bihopkoppl\w*|\bkoppla\w* (?:pa|mot)\b|\blanka(?:r|de|t|s)?\b|\bbinda\w*|\blink(?:ed|ing)? (?:the )?(?:device|pump|monitor)\w*`,
+  'function:verify': String.raw`\bvalider\w*|\bvalidat\w*`,
+  'function:transfer': String.raw`\bforflytt\w*`,
+  'function:forward': String.raw`\bskick\w* vidare\b`,
+  'function:change': String.raw`\bandr(?:ar|ade|at|as|ades|ing\w*)\b`,
+  // symptoms
+  'symptom:black': String.raw`\bmork(?:a|t)? (?:skarm|ruta|bild|fonster)\w*|\bdark screen\b|\bblackout\b|\bkolsvart\w*|\bhelsvart\w*`,
+  'symptom:blank': String.raw`\b(?:krit|hel|sno)vit(?:a|t)?\b|\bvisar (?:ingenting|inte nagot|tomt)\b|\bshows? (?:blank|empty)\b|\bcomes? out (?:blank|empty)\b|\b(?:inget|ingenting) (?:pa|syns pa) (?:etikett|band|arket|papperet|lappen)\w*|\btomrut\w*`,
+  'symptom:missing': String.raw`\b(?:puts|pang) ?vack\b|\bvack\b|\braderas\b|\braderades\b|\b(?:ej|inte) synlig\w*|\bno longer (?:there|shows?|visible|appears?|available)\b|\bnot (?:listed|in the list)\b|\bdok (?:inte|aldrig) upp\b|\bkom (?:inte|aldrig|ej) (?:upp|fram|med)\b|\bvisa(?:s|des) (?:ej|aldrig)\b|\bkan (?:inte|ej) hitta\b|\bfaller bort\b|\bfoll bort\b|\btrillar bort\b|\btrillade bort\b|\btas bort\b|\btogs bort\b|\bsparlost\w*|\bwithout (?:a )?trace\b|\bvanished\b`,
+  'symptom:stale': String.raw`\bgamla (?:varden|svar|data|uppgifter|provsvar)\b|\bold (?:values|results|info\w*)\b|\binte aktuell\w*|\binaktuell\w*|\boutdated\b|\bnot current\b|\bnot up to date\b|\bligger efter\b|\blagging behind\b|\bhanger inte med\b|\bnot (?:the )?latest\b`,
+  'symptom:freeze': String.raw`\bkor(?:de)? fast\b|\bkort fast\b|\bkor ihop sig\b|\bkorde ihop sig\b|\bunresponsive\b|\blaser sig\b|\blaste sig\b|\bhanger sig\b|\bhangde sig\b|\blockar sig\b|\bdead ?lock\w*|\bfastfrus\w*|\btotal(?:frys|hang)\w*|\bhangig\w*`,
+  'symptom:crash': String.raw`\bkrash\w*|\bkrach\w*|\bstang(?:er|de|des|s) (?:ner|av)\b|\bstang(?:s|des)\b|\bdog\b|\bquits?\b|\bunexpectedly (?:quit|clos)\w*|\bclos(?:es|ed) unexpectedly\b|\bbomb(?:s|ed)? out\b|\bblue ?screen\w*|\bbsod\b|\bbla ?skarm\w*`,
+  'symptom:no-response': String.raw`\bingen (?:respons|reaktion)\b|\bno response\b|\bklick(?:ar|et)? (?:gor|ger) (?:inget|ingenting)\b|\bnothing (?:happened|at all)\b|\bhande (?:ingenting|inget)\b|\b(?:ingenting|inget) hande\b`,
+  'symptom:slow': String.raw`\bladdar (?:och|o) laddar\b|\bloads? and loads?\b|\bloading forever\b|\bskoldpadd\w*|\bturtle\b|\btortoise\b|\bprestanda\w*|\bperformance\b|\bresponstid\w*|\bresponse times?\b|\b(?:jatte|super|mega|skit|as|sjuk|ultra|tok|sirap)seg\w*|\bsnails?\b|\bsnail'?s\b|\bgrind\w*|\btakes? (?:\w+ )?minutes\b|\bhack(?:ar|ig|igt|iga|ade)\b|\bvanta\w* (?:och|o) vanta\w*|\bwait(?:ing)? and wait\w*|\bwaiting forever\b|\bhinner (?:\w+ ){0,4}(?:kaffe|fika)\b|\b(?:make|get|grab) (?:a )?(?:coffee|cuppa|cup of tea)\b|\btar (?:flera|manga|ett par) minuter\b|\bflera minuter\b|\bseveral minutes\b|\bminuter (?:att|for att|innan)\b|\bsnigelfart\w*|\bkeeps? loading\b|\bstill loading\b|\bladdar (?:fortfarande|bara)\b|\bstar och laddar\b|\btar tid\b|\btog tid\b|\blang vantan\b`,
+  'symptom:delayed': String.raw`\befter (?:flera |ett par |nagra )?timmar\b|\bafter (?:several |a few |many )?hours\b|\bhours later\b|\btimmar senare\b|\bdagen efter\b|\bthe next day\b|\bstill waiting\b|\bvantar fortfarande\b|\bfortfarande inte kommit\b`,
+  'symptom:wrong-patient': String.raw`\bfel journal\w*|\bwrong (?:chart|record)s?\b|\bannan patients? (?:journal|uppgifter|namn|data)\b|\bhoppar (?:till|over till) (?:en )?annan patient\b|\bswitch(?:es|ed)? (?:to )?(?:another|a different) patient\b|\bdifferent patient\w*|\bforra pat\b|\bfel pats?\b|\bannan pat\b`,
+  'symptom:wrong-destination': String.raw`\bannan skrivare\w*|\bandra skrivare\w*|\bfel stalle\b|\bwrong place\b|\bsomeone else'?s printer\b`,
+  'symptom:offline': String.raw`\bur drift\b|\b(?:inte|ej) nabar\w*|\bonabar\w*|\bingen anslutning\b|\bno connection\b|\bconnection (?:refused|failed)\b|\bnot reachable\b|\bcouldn'?t connect\b|\bfailed to connect\b|\bkan (?:inte|ej) ansluta\b|\bgar (?:inte|ej) att ansluta\b`,
+  'symptom:disconnect': String.raw`\bslapp(?:er|te) (?:anslutning|kontakt|uppkoppling|natet|wifi)\w*|\bkeeps? dropping\b|\bdrops? (?:all the time|constantly|repeatedly)\b|\bkastas ut\b|\bkastades ut\b|\bthrown out\b|\bbooted out\b|\b(?:hoppar|hoppade|ramlar|ramlade|trillar|trillade|faller|foll) ur\b`,
+  'symptom:loop': String.raw`\bom och om igen\b|\bover and over\b|\bgang pa gang\b|\btime after time\b|\bevig loop\b|\bendless\w*|\boandlig\w*|\binfinite\b|\bkeeps? (?:prompting|asking|coming back|returning|redirecting)\b|\bstudsar tillbaka\b|\bbounces? back\b`,
+  'symptom:duplicate': String.raw`\bdublett\w*|\bdubblet\w*|\b(?:skriv|print)\w* (?:ut )?(?:tva|tre|flera|two|three|multiple) (?:ganger|times|gange)\b|\b(?:tva|tre|flera) (?:stycken|exemplar|likadana)\b|\bextra (?:kopior|copies|etiketter|labels|band)\b|\bidentical\b|\blikadana\b|\bkrock(?:ar|ade|ar|en)?\b|\bdouble-?book\w*|\bdubbelbok\w*`,
+  'symptom:truncated': String.raw`\bavhugg\w*|\bonly half\b|\bbara halva\b|\bcut short\b|\bchopped\b|\bslutar mitt i\b|\bmitt i (?:en )?(?:mening|ordet|texten)\b|\bcut (?:in half|mid)\w*|\bcut off at\b|\bmax(?:imalt|imum)? \d+ (?:rader|poster|rows|entries|patienter|patients|tecken|characters)\b|\bonly (?:shows? )?(?:the )?first \d+\b|\bbara (?:de )?forsta \d+\b|\bvisar (?:bara|endast|max) (?:de forsta )?\d+\b|\bshows? (?:only|max) (?:the first )?\d+\b|\btak(?:et)? (?:pa|vid) \d+\b|\blimit(?:ed)? (?:to|of|at) \d+\b|\bgrans(?:en)? (?:pa|vid) \d+\b`,
+  'symptom:misaligned': String.raw`\bsnett?\b|\bsne\b|\bfel placer\w*|\bfelplacer\w*|\bout of alignment\b|\bskewed\b|\bnot cent(?:er|re)d\b|\butanfor (?:ramen|pappret|marginal\w*)\b`,
+  'symptom:garbled': String.raw`\bhieroglyf\w*|\bhieroglyph\w*|\bkrumelur\w*|\bteckensoppa\b|\bkonstig(?:a)? (?:symboler|bokstaver)\b|\bmojibake\b|\bscrambled\b|\bjumbled\b|\brappakalja\b|\bodd (?:characters|symbols)\b|\bboxes instead\b|\bsquares instead\b|\bkvadrater\b|\bsvammel\b`,
+  'symptom:no-access': String.raw`\bbehorig\w*|\bobehorig\w*|\brattighet\w*|\bforbidden\b|\bblocked\b|\bblockerad\w*|\binsufficient (?:rights|privileges|permissions)\b`,
+  'symptom:rejected': String.raw`\bfel (?:pin|pinkod|losenord|losen)\w*|\bexpired\b|\butgang(?:en|et|na)\b|\bhar gatt ut\b|\bnot valid\b|\binte giltig\w*`,
+  'symptom:wrong-data': String.raw`\binkorrekt\w*|\bomkastad\w*|\bswapped\b|\boff by\b|\bwrong (?:order|sequence|results?|status|type|drug|medication|template|text|allergy|diagnosis|address|encounter|visit)\w*`,
+  'symptom:faint': String.raw`\bsvag(?:t|a)? (?:utskrift|tryck|text)\b|\bljus(?:a|t)? (?:utskrift|text|tryck)\b|\blight print\w*|\bpale\b|\bhardly visible\b|\bknappt (?:synlig|lasbar)\w*|\bsyns knappt\b|\butsudd\w*|\butsmetad\w*|\bsmetar\b|\bkladd\w*|\bprickig\w*|\bspotty\b|\bpatchy\b`,
+  'symptom:unreadable': String.raw`\bnot scanning\b|\b(?:won|doesn|didn)'?t scan\b|\bdoes not scan\b|\b(?:skannar|scannar|skannas|scannas) (?:inte|ej)\b|\bgar (?:inte|ej) att (?:skanna|scanna|lasa)\b|\bunable to (?:scan|read)\b|\bfails? to (?:scan|read)\b|\bokand streckkod\b|\bunknown barcode\b|\binvalid barcode\b|\bbarcode not (?:found|recogni[sz]ed|read)\b|\breagerar inte pa (?:streckkod|skann)\w*`,
+  'symptom:settings-lost': String.raw`\bglom(?:mer|de|t) (?:bort )?(?:mina |sina |alla |var(?:a)? )?(?:installning|val|filter|kolumn|layout|favorit|preferens)\w*|\b(?:tillbaka|aterg\w*) till (?:standard|default|ursprung\w*)\b|\bback to (?:the )?default\w*`,
+  'symptom:disabled': String.raw`\bgra-?marker\w*|\bgramarkerad\w*|\bgr[ae]yed\b|\butgraad\w*|\bnedtonad\w*|\bnot clickable\b|\binte klickbar\w*|\boklickbar\w*|\bread-?only\b|\bskrivskydd\w*`,
+  'symptom:flicker': String.raw`\bflim+r\w*|\bfladdr\w*|\bflashing\b|\bjumps? around\b|\bhoppar (?:fram och tillbaka|runt)\b`,
+  'symptom:display': String.raw`\b(?:for|sa|jatte|super)stor(?:a|t)?\b|\btoo (?:big|large)\b|\bhuge\b|\bforstor(?!ingsglas)\w*|\bskalning\w*|\bscal(?:ing|ed)\b|\bupplosning\w*|\bresolution\w*|\bdpi\b|\bliten text\b|\bsmall text\b|\btiny\b`,
+  'symptom:not-delivered': String.raw`\b(?:ej|inte|aldrig) mottag\w*|\bnot received\b|\bnever received\b|\bhas(?:n'?t| not) (?:been )?received\b|\bnever (?:came|arrived)\b|\bkom (?:aldrig|inte|ej) fram\b|\bforsvinner pa vagen\b|\blost in transit\b|\bgoes nowhere\b|\bgar ingenstans\b|\bhamnar ingenstans\b|\bskickas (?:inte|ej|aldrig)\b|\bingen (?:bekraftelse|kvittens|kvittering|leveranskvittens)\b|\bno (?:confirmation|acknowledge?ment|receipt)\b`,
+  'symptom:error': String.raw`\boops\b|\bhoppsan\b|\bunexpected\w*|\bovantat\w*`,
+  'symptom:fails': String.raw`\bkrangl\w*|\bbrak(?:ar|ade|at)\b|\btrilsk\w*|\bjavlas\b|\bjavlades\b|\b(?:does|do|did|will) not (?:work|save|open|load|send|print)\b|\bbroke\b|\bglitch\w*|\bhick(?:a|u)p\w*|\bfunkar (?:inte|ej)\b|\bfunkade (?:inte|ej)\b|\bpaja(?:r|de|t|d)?\b`,
+  // topics
+  'topic:barcode': String.raw`\b\w*strec?kkod\w*|\b\w*streckod\w*|\bdata ?matrix\w*|\bgs1\w*|\b2d-?kod\w*|\b2d (?:code|barcode)s?\b|\bbar-codes?\b`,
+  'topic:prn': String.raw`\bvb\b|\bvb-\w*`,
+  'topic:migration': String.raw`\bgamla journal\w*|\bmelior\w*|\basynja\w*|\bvisph\b|\bobstetrix\w*|\belvis\b|\borbit\b|\bprevious system\b|\blegacy\b|\bforra systemet\b|\btidigare system\w*|\bflytta\w* over\b|\bforts over\b|\bhistorik\w*|\bhistory\b|\bhistories\b|\bhistorical\b|\banamnes\w*|\b(?:tidigare|gamla) (?:anteckningar|uppgifter|journalanteckningar|provsvar|besok|varden)\b|\bprevious (?:notes|records?|results|visits?|values)\b`,
+  'topic:dose': String.raw`\bmedications?\b(?! (?:administration|list|profile|reconciliation|request|wizard))|\bmedicines?\b|\btablett\w*|\bpills?\b`,
+  'topic:ed': String.raw`\bakut(?:mottagning|rum|sal|lakare|sjukskoterska|ssk|team|flode|besok|patient|intag|sjukvard)\w*|\ba ?& ?e\b|\bemergency (?:room|department|dept)\b`,
+  'topic:pharmacy': String.raw`\bfarmaceut\w*`,
+  'topic:result': String.raw`\b\w*resultat(?:et|en)?\b|\blabb(?:et|en|s)?\b|\blaboratori\w*|\blaboratory\b|\bklinisk kemi\b|\bkemlab\w*`,
+  'topic:worklist': String.raw`\btask ?list\w*|\bmptl\b|\bmulti-?patient task\w*|\buppgiftslist\w*`,
+  'topic:downtime': String.raw`\bmanuell\w* (?:rutin|hantering|nodrutin)\w*|\bmanual (?:process|routine|workaround)\w*|\bbackup routines?\b|\bpapper och penna\b|\bpen and paper\b|\bpaper and pen\b|\bpappersblankett\w*|\bskyddsstopp\w*|\bddos\w*|\boverbelastningsattack\w*|\bcyberattack\w*|\bcyber ?attack\w*`,
+  'topic:alert': String.raw`\b(?!for)\w+varning(?:en|ar|arna)?\b`,
+  'topic:analyte': String.raw`\bblodstatus\b|\belstatus\b|\belektrolyt\w*|\belectrolyt\w*|\btroponin\w*|\blaktat\w*|\blactate\b|\bleverprov\w*|\blpk\b|\btpk\b|\bcbc\b|\bfbc\b|\bu&e\b`,
+  'topic:surgery': String.raw`\bop\b|\bop-?(?:sal|avdelning|anmal|koordinator|ssk)\w*|\boperationsanmal\w*|\btheat(?:re|er)s?\b|\boperations(?:sal|avdelning|anmal|koordinat|sjukskoterska|dag|tid)\w*|\bimplantat\w*|\bimplants?\b`,
+  'topic:taskbar': String.raw`\bapp ?bar\w*|\bverktygsrad\w*|\bmenyrad\w*|\bmenu bar\b`,
+  'topic:phone': String.raw`\bsurfplatt\w*|\bipad\w*`,
+  'topic:diagnosis': String.raw`\bproblemlist\w*|\bproblem list\w*|\bdiagnoslist\w*`,
+};
+const NEW: Concept[] = [
+  module('powerform', 'PowerForm', String.raw`\bpower ?forms?\w*|\bpower-forms?\w*|\bpowerformular\w*`, IN_POWERCHART),
+  device('ventilator', 'ventilator', String.raw`\b\w*respirator(?:n|er|erna)?\b|\bventilator\w*|\bservo-?[iu]\b`),
+  symptom('offscreen', 'off-screen', String.raw`\butanfor (?:skarm|bildskarm|synfalt|bild)\w*|\boff-?screen\b|\boff the screen\b|\bout(?:side)? of (?:the )?(?:screen|view|display)\b|\bhamna\w* (?:pa|i) (?:den )?(?:andra|fel) (?:skarm\w*|monitor\w*)|\b(?:opens?|appears?|pops? up) on the (?:other|wrong|second) (?:screen|monitor)\b|\boppna\w* (?:pa|i) (?:den )?(?:andra|fel) (?:skarm\w*|monitor\w*)`, { families: ['layout', 'absent'] }),
+  topic('override', 'override', String.raw`\boverrid\w*|\bkringga\w*|\basidosatt\w*|\bforbiga\w*|\btvinga igenom\b|\bforce through\b`),
+  topic('cabinet', 'medication cabinet/cart', String.raw`\blakemedelsvagn\w*|\bmed(?:ication)? carts?\b|\blakemedelsskap\w*|\blakemedelsautomat\w*|\bpyxis\b|\bomnicell\w*|\bmedicinskap\w*|\bmedication cabinet\w*|\bautomated dispensing\w*`),
+  topic('training', 'training environment', String.raw`\bovningsmiljo\w*|\btestmiljo\w*|\btest ?patient\w*|\btraining (?:environment|domain)\w*|\butbildningsmiljo\w*|\bovningspatient\w*`),
+  topic('text', 'words in text', String.raw`\bord(?:et|en)?\b|\bwords?\b|\bmening(?:en|ar|arna)?\b|\bsentences?\b|\bnegation\w*|\bnekande\w*|\bfritext\w*|\bfree ?text\b|\blopande text\b|\bbrodtext\w*`),
+  topic('triage', 'triage/acuity', String.raw`\btriage\w*|\btriager\w*|\bacuity\b|\brets\b`),
+  topic('appointment', 'appointment', String.raw`\bappointments?\b|\bbesok(?:et|en)?\b|\bbesokstid\w*|\bbokad(?:e)? tid\w*|\bmottagningstid\w*`),
+  topic('handover', 'handover', String.raw`\boverrapport\w*|\bhandover\w*|\bhand-?off\w*|\bsbar\b|\bskiftbyte\w*|\bshift change\b`),
+  symptom('exposed', 'exposed', String.raw`\bsyns (?:for|hos) (?:alla|obehoriga|andra|alla anvandare|hela)\b|\bvisas (?:for|hos) (?:alla|obehoriga|andra)\b|\b(?:visible|shown|showing) to (?:all|everyone|anyone|everybody|other|unauthori[sz]ed)\w*|\bexpos(?:ed|es|ing|ure)\b|\bleak(?:s|ed|ing|age)?\b|\black(?:er|te|a|age|t)\b|\b(?:inte|ej) (?:dold|doljs|dolda|maskerad\w*|skyddad\w*)\b|\bnot (?:hidden|masked|protected)\b|\boskyddad\w*|\bsynlig(?:a|t)? for (?:alla|andra|obehoriga)\b|\bkan se (?:adress\w*|personnummer\w*|skyddad\w*)\b|\bcan see (?:the )?(?:address\w*|protected)\b`),
+  symptom('no-alert', 'no warning', String.raw`\bvarna(?:r|de|t)? (?:inte|ej|aldrig)\b|\b(?:didn|doesn|did not|does not|never)'?t? (?:warn|alert|fire|trigger)\w*|\bno (?:warning|alert|allergy alert|popup|pop-up)s?\b|\bingen (?:varning|allergivarning|interaktionsvarning|popup|pop-up|varningsruta)\b|\butan (?:nagon )?(?:varning|allergivarning)\b|\bwithout (?:a |any )?(?:warning|alert)\b|\butlost(?:e|es)? (?:inte|ej|aldrig)\b|\bslar (?:inte|ej|aldrig) (?:ut|till)\b|\bsmall (?:inte|ej|aldrig)\b`, { families: ['absent'] }),
+  topic('flag', 'flag', String.raw`\bflagg(?:a|an|or|orna|ning\w*)\b|\b\w+flagg(?:a|an|or|orna)\b|\bflags?\b|\bflagged\b`),
+  topic('account', 'account', String.raw`\bkonto(?:t|n|na)?\b|\b\w+konto(?:t|n|na)?\b|\baccounts?\b`),
+  topic('value', 'value', String.raw`(?<!\bfel )\bvarde(?:t|n|na)?\b|(?<!\bwrong )\bvalues?\b|\bsiffr(?:a|an|or|orna)\b|\bnumbers?\b(?! (?:of|av)\b)`),
+  topic('name', 'name', String.raw`(?<!\b(?:user|fel|wrong) )\bnamn(?:et|en)?\b|(?<!\b(?:user|wrong) )\bnames?\b`),
+  topic('click', 'click', String.raw`\b(?:dubbel-?)?klick(?:a|ar|ade|at|et|en|ning\w*)?\b|\b(?:double-?)?click(?:s|ed|ing)?\b`),
+  topic('cancel', 'cancel/discontinue', String.raw`\bsatt(?:a|er|e|s)? ut\b|\butsatt\w*|\bdiscontinu\w*|\bcancel\w*|\bavbryt\w*|\bavbrot\b|\bmakuler\w*|\bavbokad\w*`),
+  topic('formulary', 'formulary/product', String.raw`\bformulary\b|\b\w*sortiment\w*|\bproduktkatalog\w*|\bprodukt(?:en|er|erna)?\b|\bproducts?\b|\bpreparat(?:et|en)?\b|\bvarunummer\w*|\bnpl-?id\w*|\bgenerik\w*|\bgenerics?\b|\bsubstitut\w*|\butbytbar\w*|\bsynonym\w*`),
+  topic('pathology', 'pathology', String.raw`\bpatolog\w*|\bpathology\b|\bpad-?svar\w*|\bcytolog\w*|\bhistopatolog\w*|\bbiops\w*`),
+  topic('ecg', 'ECG', String.raw`\bekg\w*|\becg\b|\bmuse\b|\bvilo-?ekg\w*`),
+  topic('vaccination', 'vaccination', String.raw`\bvaccin\w*|\bimmuni[sz]ation\w*|\bimmunisering\w*`),
+  topic('nutrition', 'nutrition', String.raw`\bnutrition\w*|\bkost(?:en|ordination\w*|registrering\w*)?\b|\bdiet\w*|\bsondmat\w*|\bfasta(?:nde)?\b|\bfasting\b|\bnil by mouth\b|\bnutrient\w*`),
+  topic('infection', 'infection control', String.raw`\bisolering\w*|\bisolation\b|\bsmitt\w*|\bvardhygien\w*|\binfection control\b|\bcontact precautions?\b`),
+];
+const DROP = new Set((process.env.LEX_DROP ?? '').split(',').filter(Boolean));
+const ONLY = process.env.LEX_ONLY ? new Set(process.env.LEX_ONLY.split(',')) : undefined;
+const useExt = (k: string) => !DROP.has(k) && (!ONLY || ONLY.has(k)) && process.env.LEX_BASE !== '1';
+const REPL: Record<string, [string, string]> = {
+  'module:discharge': [String.raw`\bdepart\w*|\butskrivning\w*|`, String.raw`\bdepart(?!ment)\w*|\butskrivning\w*(?! av (?:etikett|armband|band|id-band|remiss|recept|dokument|listor|provetikett)\w*)|`],
+  'module:registration': [String.raw`|\bencounter\w*`, String.raw`|\bencounters?\b|\bencounter(?=[ -](?:type|number|nr|list))`],
+  'module:organizer': [String.raw`|\borgani[sz]er\w*|`, String.raw`|\borgani[sz]er(?:s|n|en)?\b|`],
+  'device:lab-instrument': [String.raw`|\banaly[sz]er\w*`, String.raw`|\banalyzer\w*|\banalysers\b`],
+  'topic:oxygen': [String.raw`\bsatur\w*|`, String.raw`\bsatur(?!day)\w*|`],
+  'topic:window': [String.raw`|\bscreen\w*|`, String.raw`|\bscreen(?!ing)\w*|`],
+  'topic:dose': [String.raw`|\bmedicin\w*|`, String.raw`|\bmedicin(?!tekn|sk)\w*|`],
+  'symptom:settings-lost': [String.raw`|\breset(?:s|ting)?\b|`, String.raw`|(?<!\b(?:password|pin|losenords?) )\breset(?:s|ting)?\b(?! (?:my |the |your |of |av )?(?:password|pin|losen\w*))|`],
+  'symptom:misaligned': [String.raw`|\bmitt pa\b|`, String.raw`|\bmitt pa\b(?! (?:dagen|natten|morgonen|eftermiddagen|passet|ronden|kvallen|dagpasset|nattpasset))|`],
+  'symptom:loop': [String.raw`|\btillbaka till\b|\bback to\b|`, String.raw`|\btillbaka till\b(?! (?:papper\w*|gamla|det gamla|normal\w*|jobbet|mig|oss|dig|er|avdelningen|patienten))|\bback to\b(?! (?:paper|pen|the old|old|normal|work|me|us|you|the ward|the patient))|`],
+  'topic:time': [String.raw`\btid(?:er|erna|en)?\b|\b\w+tid(?:er|erna)\b|\btimes?\b|`, String.raw`(?<!\b(?:hela|under|med|pa|ett tags?) )\btid(?:er|erna|en)?\b|\b\w+tid(?:er|erna)\b|(?<!\b(?:every|all the|several|many|few|multiple|\d+|two|three|four|five|six|ten|some|at|first|last|each|this|next|same|any|long|second|third|most of the|half the|by the) )\btimes?\b|`],
+  'symptom:offline': [String.raw`(?<!shut |slow |slowed |slows |break |broke |goes |went |upside )\bdown\b`, String.raw`(?<!\b(?:shut|slow|slowed|slows|break|broke|goes|went|upside|drop|scroll|scrolling|scrolled|pull|write|narrow|count|sit|calm|top|up and|up or|turn|turned|step|put|jot|mark|cut|tone|toned|bog|bogged|boil|slowing|slowdown)[ -])\bdown\b`],
+  'device:monitor': [String.raw`\b\w*monitor(?:n|s|er|erna|ing)?\b`, String.raw`(?<!\b(?:second|dual|extra|external|other|andra|extern|externa|bada|both|tva|two|multiple|flera|tre|three|stor|stora|big|large|laptop) )\b\w*monitor(?:n|s|er|erna|ing)?\b`],
+  'symptom:duplicate': [String.raw`\bdubbel(?!-?klick|sidig|skarm)\w*|`, String.raw`\bdubbel(?!-?klick|sidig|skarm|kontroll|sign)\w*|`],
+  'function:send': [String.raw`|\bsent\b|`, String.raw`|(?<!\b(?:kommer|kom|komma|kommit|for|alldeles|mycket|timmar|timme|lite|ganska|jatte|sa|alltfor|minuter|dagar|fram|in) )\bsent\b|`],
+  'symptom:freeze': [String.raw`|\bhanger\b|`, String.raw`|\bhanger\b(?! inte med\b)|`],
+};
+function extend(list: Concept[]): Concept[] {
+  return list.map((c) => {
+    const k = `${c.facet}:${c.id}`;
+    const r = REPL[k];
+    if (r && useExt(k)) {
+      if (!c.pattern.source.includes(r[0])) throw new Error(`REPL ${k}`);
+      c = { ...c, pattern: new RegExp(c.pattern.source.replace(r[0], r[1]), 'g') };
+    }
+    const e = EXT[k];
+    return e && useExt(k) ? { ...c, pattern: new RegExp(`${c.pattern.source}|${e}`, 'g') } : c;
+  });
+}
+for (const k of Object.keys(EXT)) new RegExp(EXT[k]!);
+// ---- DEV EXTENSIONS END ----
+
+export const CONCEPTS: readonly Concept[] = [...extend([...MODULES, ...DEVICES, ...OBJECTS, ...FUNCTIONS, ...SYMPTOMS, ...TOPICS]), ...NEW.filter((c) => useExt(`${c.facet}:${c.id}`))];
 
 export const conceptById: ReadonlyMap<string, Concept> = new Map(CONCEPTS.map((c) => [`${c.facet}:${c.id}`, c]));
 
