@@ -9,7 +9,7 @@ import type { Store } from '../src/core/store/store.ts';
 import { formatWeek, weekOfInstant } from '../src/core/report/calendar.ts';
 import { reportSources } from '../src/core/report/publish.ts';
 import { buildWeeklyReport } from '../src/core/report/report.ts';
-import { tempDir, testLotsen } from './helpers.ts';
+import { takeSlackNotices, tempDir, testLotsen } from './helpers.ts';
 
 // One failure (PowerChart's window opens off-screen), told in two ways that share no words: the tally
 // makes two groups of it, and a super-user merges them.
@@ -47,18 +47,8 @@ describe('super-users merge two groups of one failure', () => {
       await new Promise((r) => setTimeout(r, 20));
     }
   };
-  const notices = async () => {
-    const out: { channel: string; text: string }[] = [];
-    for (;;) {
-      const leased = await lotsen.store.leaseOutbound(new Date(Date.now() + 3600_000), 60_000, 1000);
-      if (!leased.length) return out;
-      for (const m of leased) {
-        const p = m.payload as { kind?: string; conversation?: { channel: string }; text?: string };
-        if (m.channel === 'slack' && p.kind === 'notice') out.push({ channel: p.conversation!.channel, text: p.text! });
-        await lotsen.store.completeOutbound(m.id, new Date(0));
-      }
-    }
-  };
+  const notices = () => takeSlackNotices(lotsen);
+
 
   beforeAll(async () => {
     const { createServer } = await import('node:http');

@@ -5,7 +5,7 @@ import type { Lotsen } from '../src/app.ts';
 import type { Reply } from '../src/core/assistant.ts';
 import { createWebApp } from '../src/adapters/web/server.ts';
 import { ticketSignature } from '../src/adapters/notify/ticket-webhook-sender.ts';
-import { tempDir, testLotsen } from './helpers.ts';
+import { takeSlackNotices, tempDir, testLotsen } from './helpers.ts';
 
 const SECRET = 'ticket-webhook-secret-0123456789';
 const FEED_TOKEN = 'feed-token-0123456789abcdef';
@@ -75,19 +75,8 @@ describe('recurring failures: one ticket, known issue, fixed', () => {
     }
     expect(it_.deliveries.length).toBe(n);
   };
-  /** Takes out the notices waiting for the Slack sender (not configured here), as the reporters would read them. */
-  const takeNotices = async () => {
-    const out: { channel: string; text: string }[] = [];
-    for (;;) {
-      const leased = await lotsen.store.leaseOutbound(new Date(Date.now() + 3600_000), 60_000, 1000);
-      if (!leased.length) return out;
-      for (const m of leased) {
-        const p = m.payload as { kind?: string; conversation?: { channel: string }; text?: string };
-        if (m.channel === 'slack' && p.kind === 'notice') out.push({ channel: p.conversation!.channel, text: p.text! });
-        await lotsen.store.completeOutbound(m.id, new Date(0));
-      }
-    }
-  };
+  const takeNotices = () => takeSlackNotices(lotsen);
+
   const feed = (path: string, headers: Record<string, string> = {}) => app.request(path, { headers });
 
   beforeAll(async () => {
