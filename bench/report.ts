@@ -32,6 +32,7 @@ import type { Store } from '../src/core/store/store.ts';
 import { pingOnce } from '../test/support/redis-server.ts';
 import { childProcesses, freePort } from './processes.ts';
 import { median, round } from './stats.ts';
+import { seededRandom } from '../test/support/seeded-random.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 const EVENTS = Number(process.env.BENCH_REPORT_EVENTS ?? 1_000_000);
@@ -57,16 +58,6 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 // ---------------------------------------------------------------------------------------------
 // Data: deterministic (mulberry32), the same for both stores.
 // ---------------------------------------------------------------------------------------------
-function prng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const QUESTIONS = readFileSync(join(root, 'eval/questions.jsonl'), 'utf8')
   .split('\n')
@@ -82,7 +73,7 @@ function pick<T>(rand: () => number, list: readonly T[], skew = 1): T {
 
 /** `n` records spread over the weeks, more by day than by night. */
 function* records(n: number, seed: number): Generator<MessageRecord> {
-  const rand = prng(seed);
+  const rand = seededRandom(seed);
   const first = zonedTime(mondayOf(parseWeek(WEEKS[0]!)), 0, 0, TZ).getTime();
   const last = zonedTime(addDays(mondayOf(parseWeek(WEEKS.at(-1)!)), 7), 0, 0, TZ).getTime();
   const span = last - first;
@@ -128,7 +119,7 @@ async function fill(stats: StatsStore, store: Store): Promise<{ bulkPerSec: numb
   for (const r of records(LIVE, 48)) await stats.recordMessage(r);
   const livePerSec = LIVE / ((performance.now() - t1) / 1000);
   // Escalations: created, claimed 30 s – 1 h later, answered some minutes after that.
-  const rand = prng(49);
+  const rand = seededRandom(49);
   const first = zonedTime(mondayOf(parseWeek(WEEKS[0]!)), 0, 0, TZ).getTime();
   const t2 = performance.now();
   let events = 0;

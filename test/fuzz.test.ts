@@ -4,23 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Lotsen } from '../src/app.ts';
 import { createWebApp } from '../src/adapters/web/server.ts';
 import { testLotsen } from './helpers.ts';
+import { seededRandom } from './support/seeded-random.ts';
 
 // 10,000 random and malformed requests to every endpoint: never a 5xx, never an unhandled rejection.
 const SEED = 20261121;
 const TOKEN = 'staff-token-fuzz-0123456789';
 
-function prng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
-}
-
-const random = prng(SEED);
+const random = seededRandom(SEED);
 const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)]!;
 const randomAscii = (max: number) => Array.from({ length: Math.floor(random() * max) }, () => String.fromCharCode(33 + Math.floor(random() * 94))).join('');
 const randomString = (max: number) => Array.from({ length: Math.floor(random() * max) }, () => String.fromCharCode(Math.floor(random() * 0xffff))).join('');

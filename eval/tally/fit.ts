@@ -22,7 +22,7 @@ import { FailureGroup } from '../../src/core/tally/group.ts';
 import { CONCEPTS, type Concept } from '../../src/core/tally/lexicon.ts';
 import { extractProfile } from '../../src/core/tally/profile.ts';
 import { bcubed, loadSet, type Row } from './sets.ts';
-
+import { seededRandom } from '../../test/support/seeded-random.ts';
 
 const { values } = parseArgs({
   options: {
@@ -36,18 +36,6 @@ const { values } = parseArgs({
     current: { type: 'boolean', default: false },
   },
 });
-
-
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function shuffled<T>(rows: T[], rnd: () => number): T[] {
   const out = [...rows];
@@ -154,7 +142,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 
 function evaluate(name: string, model: readonly number[]): string {
   const rows = loadSet(name);
-  const rnd = random(7);
+  const rnd = seededRandom(7);
   const threshold = values.threshold === undefined ? undefined : Number(values.threshold);
   const file = score(rows, model, threshold);
   const orders = Array.from({ length: Number(values.orders) }, () => score(shuffled(rows, rnd), model, threshold));
@@ -166,7 +154,7 @@ if (!values.current) {
   const X: number[][] = [];
   const y: number[] = [];
   const dropout = Number(values.dropout);
-  const rnd = random(1);
+  const rnd = seededRandom(1);
   for (const name of values.train.split(',')) {
     const rows = loadSet(name);
     for (let rep = 0; rep < Number(values.replicates); rep++) {
