@@ -79,11 +79,19 @@ function knowledgeDiff(before: ReadonlyMap<string, Article>, after: ReadonlyMap<
   return { added, changed, removed };
 }
 
-/** The configured chat model (or the one given) with a system prompt and a deadline of at most 4 s. */
-async function modelCall(config: Config, log: Logger, prompt: string, model?: ChatModel): Promise<ModelCall | undefined> {
+// Someone is waiting on a chat message; a model slower than this costs them more than it adds.
+const CHAT_DEADLINE_MS = 4000;
+
+/**
+ * The configured chat model (or the one given) with a system prompt and a deadline: at most 4 s in
+ * chat, the configured LOTSEN_MODEL_TIMEOUT_MS for batch commands, where nobody waits on one report
+ * and a slow self-hosted model should still be heard.
+ */
+async function modelCall(config: Config, log: Logger, prompt: string, model?: ChatModel, batch = false): Promise<ModelCall | undefined> {
   const chat = model ?? (config.model ? (await import('./adapters/llm/langchain-chat.ts')).createChatModel(config.model) : undefined);
   if (!chat) return undefined;
-  return { model: chat, systemPrompt: await readFile(join(config.promptsDir, prompt), 'utf8'), timeoutMs: Math.min(config.modelTimeoutMs, 4000), log };
+  const timeoutMs = batch ? config.modelTimeoutMs : Math.min(config.modelTimeoutMs, CHAT_DEADLINE_MS);
+  return { model: chat, systemPrompt: await readFile(join(config.promptsDir, prompt), 'utf8'), timeoutMs, log };
 }
 
 /**
@@ -97,9 +105,12 @@ export async function createClassifier(config: Config, log: Logger, model?: Chat
   return (text, lexical = triage(text)) => byModel.classify(text, lexical);
 }
 
-/** Grouping of failure reports by the model, when one is configured (the index decides otherwise). */
-export async function createGrouping(config: Config, log: Logger, model?: ChatModel): Promise<ModelGrouping | undefined> {
-  const call = await modelCall(config, log, 'grouping-system.md', model);
+/**
+ * Grouping of failure reports by the model, when one is configured (the index decides otherwise);
+ * `batch` for `lotsen tally`, which waits as long as LOTSEN_MODEL_TIMEOUT_MS says.
+ */
+export async function createGrouping(config: Config, log: Logger, model?: ChatModel, batch = false): Promise<ModelGrouping | undefined> {
+  const call = await modelCall(config, log, 'grouping-system.md', model, batch);
   return call && new ModelGrouping(call);
 }
 

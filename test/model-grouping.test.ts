@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../src/adapters/store/sqlite-store.ts';
+import { createGrouping } from '../src/app.ts';
+import { loadConfig } from '../src/config.ts';
 import { FailureDesk } from '../src/core/failures/failure-desk.ts';
 import { silentLogger, type ChatModel } from '../src/core/ports.ts';
 import { ModelGrouping, parseGrouping } from '../src/core/tally/model-grouping.ts';
@@ -103,6 +105,28 @@ describe('grouping failure reports with a model, when one is configured', () => 
     expect(groups.map((g) => g.group.count)).toEqual([2]);
     await store.close();
   });
+
+  it('lotsen tally waits for a model slower than the chat deadline; chat does not', async () => {
+    // Answers after 4.3 s, past chat's 4 s, well within the configured 10 s.
+    const slow: ChatModel = {
+      complete: (_messages, signal) =>
+        new Promise((resolve, reject) => {
+          const timer = setTimeout(() => resolve('{"failure": 1}'), 4300);
+          signal.addEventListener('abort', () => {
+            clearTimeout(timer);
+            reject(new DOMException('deadline', 'TimeoutError'));
+          });
+        }),
+    };
+    const config = loadConfig({ LOTSEN_MODEL_TIMEOUT_MS: '10000' });
+    const batch = (await createGrouping(config, silentLogger, slow, true))!;
+    const chat = (await createGrouping(config, silentLogger, slow))!;
+    const candidates = [{ id: 'g1', label: 'Armbandsskrivare: tomma', examples: ['armbanden kommer ut tomma'] }];
+    const text = 'skrivaren på akuten ger blanka band';
+    const [inBatch, inChat] = await Promise.all([batch.choose(text, candidates), chat.choose(text, candidates)]);
+    expect(inBatch).toBe('g1');
+    expect(inChat).toBeUndefined();
+  }, 15_000);
 
   it('accepts only a listed number or 0 from the model', () => {
     expect(parseGrouping('{"failure": 2}', 3)).toBe(1);

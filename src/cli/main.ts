@@ -195,7 +195,7 @@ export async function main(argv: string[]): Promise<number> {
         return await classifyCommand(args);
       case 'tally': {
         const cfg = config({ logLevel: 'warn' });
-        return await tallyCommand(args, await createGrouping(cfg, createLogger(cfg.logLevel)));
+        return await tallyCommand(args, await createGrouping(cfg, createLogger(cfg.logLevel), undefined, true));
       }
       case 'report': // --- Tally report (issue 7)
         return await reportCommand(args);
