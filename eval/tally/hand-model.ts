@@ -12,6 +12,11 @@
  * Only what the model would see is shown. `touch DIR/done` when the run is over; `next` and `answer`
  * then print DONE. DIR/log.jsonl gets one line per request: how long it waited, and whether the reply
  * came before the caller gave up.
+ *
+ *   node eval/tally/hand-model.ts record DIR > FILE.jsonl   # the replies of a finished run, {"n","reply"} a line
+ *   node eval/tally/hand-model.ts replay FILE.jsonl PORT    # gives them again, in order, so that the run
+ *                                                            # can be repeated without the judge (same code only:
+ *                                                            # other code shortlists other groups)
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -68,6 +73,22 @@ function serve(dir: string, port: number): void {
   server.listen(port, '127.0.0.1', () => process.stderr.write(`hand-model: http://127.0.0.1:${port}/v1, requests in ${dir}\n`));
 }
 
+/** A server that gives the recorded replies in order, as the judge gave them. */
+function replay(file: string, port: number): void {
+  const replies = readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map((l) => (JSON.parse(l) as { reply: string }).reply);
+  let counter = 0;
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      const reply = replies[counter++] ?? '{"failure": 0}';
+      res.writeHead(200, { 'content-type': 'application/json' }).end(
+        JSON.stringify({ id: `chatcmpl-replay-${counter}`, object: 'chat.completion', created: Math.floor(Date.now() / 1000), model: 'replay', choices: [{ index: 0, message: { role: 'assistant', content: reply, refusal: null }, logprobs: null, finish_reason: 'stop' }] }),
+      );
+    });
+  });
+  server.listen(port, '127.0.0.1', () => process.stderr.write(`hand-model: replaying ${replies.length} replies at http://127.0.0.1:${port}/v1\n`));
+}
+
 /** Waits for request n (or the end of the run) and prints it. */
 async function show(dir: string, n: number): Promise<void> {
   const file = join(dir, `req-${n}.json`);
@@ -89,6 +110,10 @@ async function show(dir: string, n: number): Promise<void> {
 
 const [command, dir, a, b] = process.argv.slice(2);
 if (command === 'serve' && dir && a) serve(dir, Number(a));
+else if (command === 'replay' && dir && a) replay(dir, Number(a));
+else if (command === 'record' && dir) {
+  for (let n = 1; existsSync(join(dir, `ans-${n}.txt`)); n++) console.log(JSON.stringify({ n, reply: readFileSync(join(dir, `ans-${n}.txt`), 'utf8') }));
+}
 else if (command === 'next' && dir) {
   rmSync(join(dir, 'system-shown'), { force: true });
   let n = 1;
@@ -99,6 +124,6 @@ else if (command === 'next' && dir) {
   writeFileSync(join(dir, `ans-${n}.txt`), /^\d+$/.test(b.trim()) ? JSON.stringify({ failure: Number(b) }) : b);
   await show(dir, n + 1);
 } else {
-  process.stderr.write('usage: hand-model.ts serve DIR PORT | next DIR | answer DIR N REPLY\n');
+  process.stderr.write('usage: hand-model.ts serve DIR PORT | next DIR | answer DIR N REPLY | record DIR | replay FILE PORT\n');
   process.exit(2);
 }
