@@ -41,6 +41,13 @@ interface ModelDecision {
 
 /** Saves that lose a compare-and-set race are redone on the fresh group this many times. */
 const MAX_RETRIES = 5;
+/**
+ * A report's save that loses the race is redone more often, after a random wait that doubles each
+ * time: two busy instances saving reports of one failure in lockstep would otherwise keep colliding,
+ * and the report that loses every time would go uncounted.
+ */
+const MAX_REPORT_RETRIES = 10;
+const backoff = (attempt: number) => new Promise((r) => setTimeout(r, Math.random() * 5 * 2 ** Math.min(attempt, 7)));
 const MAX_WORKAROUND = 4000;
 /** Held (in the store's event marks) while an instance makes a new group; a crashed holder's lapses. */
 const CREATE_LOCK = 'failure-tally:create-group';
@@ -158,7 +165,8 @@ export class FailureDesk {
           this.lookedAt = 0;
           this.records.clear();
           this.rebuild();
-          if (attempt >= MAX_RETRIES) throw new Error('the failure group kept changing under this report');
+          if (attempt >= MAX_REPORT_RETRIES) throw new Error('the failure group kept changing under this report');
+          await backoff(attempt);
         }
       }),
     );
