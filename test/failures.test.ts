@@ -145,7 +145,7 @@ describe('recurring failures: one ticket, known issue, fixed', () => {
     expect(atom).toContain('<feed xmlns="http://www.w3.org/2005/Atom"');
     expect(atom).toContain(`urn:lotsen:ticket:${body.items[0].id}`);
 
-    const csv = (await (await feed('/feed/tickets.csv', { authorization: `Bearer ${FEED_TOKEN}` })).text()).trim().split('\n');
+    const csv = (await (await feed('/feed/tickets.csv', { authorization: `Bearer ${FEED_TOKEN}` })).text()).trim().split('\r\n');
     expect(csv[0]).toBe('id,revision,title,status,module,reports,users,sites,first_seen,last_seen,created_at,updated_at,workaround,fix_note,merged_into,url');
     expect(csv).toHaveLength(2);
     expect(csv[1]).toContain(',11,11,');

@@ -242,6 +242,21 @@ describe('the weekly report', () => {
     expect(csv).toContain('failure,g-print,Etikettskrivaren skriver inte <b>,3,1');
     expect(csv).toContain('severity,S2,S2,4,4');
   });
+
+  it('writes the Swedish CSV as Swedish Excel opens it, and a label cannot run as a formula', () => {
+    const labelled = (label: string) => ({ ...report.failures[0]!, label });
+    const failures = [labelled('Skrivare; Akuten'), labelled('=HYPERLINK("http://x")'), labelled('-inget svar')];
+    const sv = renderCsv({ ...report, lang: 'sv', failures });
+    // A byte-order mark, or Excel reads "Frågor" as "FrÃ¥gor"; semicolons and decimal commas, as Swedish settings expect.
+    expect(sv.startsWith('\uFEFFsection;key;label;2026-W47;2026-W46\r\n')).toBe(true);
+    const rows = sv.slice(1).trim().split('\r\n');
+    expect(rows).toContain('summary;asked;Frågor;19;9');
+    expect(rows).toContain('summary;deflectionRate;Avlastning;0,5263;0,5556');
+    expect(rows).toContain('failure;g-print;"Skrivare; Akuten";3;1');
+    expect(rows).toContain(`failure;g-print;"'=HYPERLINK(""http://x"")";3;1`);
+    expect(rows).toContain("failure;g-print;'-inget svar;3;1");
+    expect(renderCsv({ ...report, lang: 'en', failures }).split('\r\n')).toContain(`failure,g-print,"'=HYPERLINK(""http://x"")",3,1`);
+  });
 });
 
 // -------------------------------------------------------------------------------------------------

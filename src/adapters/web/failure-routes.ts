@@ -1,6 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Context, Hono } from 'hono';
-import { stringify } from 'csv-stringify/sync';
 import { Feed } from 'feed';
 import { z } from 'zod';
 import type { Lotsen } from '../../app.ts';
@@ -9,6 +8,7 @@ import type { StatusChange, StatusResult } from '../../core/failures/failure-des
 import { toTicket, type Ticket } from '../../core/failures/ticket.ts';
 import { can, type Action, type Identity } from '../../core/identity/roles.ts';
 import type { FailureGroupRecord } from '../../core/store/store.ts';
+import { toCsv } from '../../core/text/csv.ts';
 import type { WebAuth } from './auth.ts';
 import { limit, readJson, type Env } from './http.ts';
 import { failuresPage } from './failure-pages.ts';
@@ -95,7 +95,7 @@ export function registerFeedRoutes(app: Hono<Env>, lotsen: Lotsen, auth: WebAuth
     const refused = await permitted(c);
     if (refused) return refused;
     const rows = (await tickets()).map((t) => CSV_COLUMNS.map((k) => (Array.isArray(t[k]) ? (t[k] as string[]).join('; ') : (t[k] ?? ''))));
-    return c.body(stringify([CSV_COLUMNS, ...rows]), 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="lotsen-tickets.csv"', 'cache-control': 'no-store' });
+    return c.body(toCsv([CSV_COLUMNS, ...rows]), 200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': 'attachment; filename="lotsen-tickets.csv"', 'cache-control': 'no-store' });
   });
 }
 

@@ -1,4 +1,5 @@
 import type { Lang } from '../kb/article.ts';
+import { RFC4180, SWEDISH_EXCEL, toCsv } from '../text/csv.ts';
 import type { BreakdownRow, FailureRow, SafetyRow, WeeklyReport, WeekNumbers } from './report.ts';
 
 export type ReportFormat = 'md' | 'html' | 'csv';
@@ -271,14 +272,11 @@ export function renderHtml(r: WeeklyReport): string {
   return `<!doctype html><html lang="${lang}"><head><meta charset="utf-8"><title>${esc(title)}</title><style>${style}</style></head><body>${parts.join('\n')}</body></html>\n`;
 }
 
-const csvCell = (v: string | number) => {
-  const s = String(v);
-  // Quoted when needed (RFC 4180); a leading = + - @ would be a formula in a spreadsheet.
-  const safe = /^[=+\-@]/.test(s) && typeof v === 'string' ? `'${s}` : s;
-  return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-};
-
-/** One long table: section, key, label, this week, last week. Numbers unformatted (rates as fractions, times in seconds). */
+/**
+ * One long table: section, key, label, this week, last week. Numbers unformatted (rates as fractions,
+ * times in seconds). The Swedish report opens in Swedish Excel (semicolons, decimal commas, BOM); the
+ * English one is plain RFC 4180 for scripts.
+ */
 export function renderCsv(r: WeeklyReport): string {
   const t = reportTexts(r.lang);
   const rows: (string | number)[][] = [['section', 'key', 'label', r.week, r.previousWeek]];
@@ -310,7 +308,7 @@ export function renderCsv(r: WeeklyReport): string {
   for (const d of r.days) rows.push(['day-deflection', d.date, t.deflection, n(d.deflectionRate), '']);
   for (const s of r.openSafety) rows.push(['open-s1', s.id, [s.kind, s.site, s.status].filter(Boolean).join(' · '), s.ageHours, '']);
   for (const g of r.gaps) rows.push(['gap', g.words.join(' '), g.examples[0] ?? '', g.count, '']);
-  return rows.map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
+  return toCsv(rows, r.lang === 'sv' ? SWEDISH_EXCEL : RFC4180);
 }
 
 export function renderReport(r: WeeklyReport, format: ReportFormat): string {
