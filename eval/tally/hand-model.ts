@@ -31,6 +31,17 @@ interface Message {
 const text = (m: Message | undefined): string =>
   typeof m?.content === 'string' ? m.content : Array.isArray(m?.content) ? m.content.map((p: { text?: string }) => p.text ?? '').join('') : '';
 
+/** A chat completion as the OpenAI API sends it. */
+const completion = (id: string, model: string, content: string): string =>
+  JSON.stringify({
+    id: `chatcmpl-${id}`,
+    object: 'chat.completion',
+    created: Math.floor(Date.now() / 1000),
+    model,
+    choices: [{ index: 0, message: { role: 'assistant', content, refusal: null }, logprobs: null, finish_reason: 'stop' }],
+    usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 },
+  });
+
 function serve(dir: string, port: number): void {
   mkdirSync(dir, { recursive: true });
   let counter = 0;
@@ -58,16 +69,7 @@ function serve(dir: string, port: number): void {
       }
       const reply = readFileSync(answer, 'utf8');
       appendFileSync(join(dir, 'log.jsonl'), `${JSON.stringify({ n, waited, in_time: true })}\n`);
-      res.writeHead(200, { 'content-type': 'application/json' }).end(
-        JSON.stringify({
-          id: `chatcmpl-hand-${n}`,
-          object: 'chat.completion',
-          created: Math.floor(Date.now() / 1000),
-          model: body.model ?? 'hand',
-          choices: [{ index: 0, message: { role: 'assistant', content: reply, refusal: null }, logprobs: null, finish_reason: 'stop' }],
-          usage: { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 },
-        }),
-      );
+      res.writeHead(200, { 'content-type': 'application/json' }).end(completion(`hand-${n}`, body.model ?? 'hand', reply));
     });
   });
   server.listen(port, '127.0.0.1', () => process.stderr.write(`hand-model: http://127.0.0.1:${port}/v1, requests in ${dir}\n`));
@@ -81,9 +83,7 @@ function replay(file: string, port: number): void {
     req.resume();
     req.on('end', () => {
       const reply = replies[counter++] ?? '{"failure": 0}';
-      res.writeHead(200, { 'content-type': 'application/json' }).end(
-        JSON.stringify({ id: `chatcmpl-replay-${counter}`, object: 'chat.completion', created: Math.floor(Date.now() / 1000), model: 'replay', choices: [{ index: 0, message: { role: 'assistant', content: reply, refusal: null }, logprobs: null, finish_reason: 'stop' }] }),
-      );
+      res.writeHead(200, { 'content-type': 'application/json' }).end(completion(`replay-${counter}`, 'replay', reply));
     });
   });
   server.listen(port, '127.0.0.1', () => process.stderr.write(`hand-model: replaying ${replies.length} replies at http://127.0.0.1:${port}/v1\n`));
