@@ -2,9 +2,8 @@
  * The most a chat model can do for grouping in Lotsen's pipeline (FailureDesk with a model): for each
  * report the index shortlists groups (FailureIndex.shortlist, as the model sees them) and a perfect
  * judge picks the best-ranked group of the same failure when the shortlist has it, or says "a new
- * failure". An estimate, not a bound: a judge that picks the larger of two groups of one failure, or
- * sees redacted text (as `lotsen tally` does), changes later shortlists and can do a little better
- * (eval/tally/hand-model.ts measures a real judge). Where this is far below the target, a larger
+ * failure". An estimate, not a bound: a judge that picks the larger of two groups of one failure
+ * changes later shortlists and can do a little better (eval/tally/hand-model.ts measures a real judge). Where this is far below the target, a larger
  * shortlist or a better index is needed before any model can meet it. "dev+holdout+fresh" runs sets
  * as one stream, so that each failure's group is among many more. Only F1 and counts are printed:
  * safe on unseen sets.
