@@ -20,3 +20,15 @@ export async function askWithin(call: ModelCall, user: string, what: string): Pr
     return undefined;
   }
 }
+
+/** The JSON object in a model's answer ("Sure! {…}" included), or undefined when there is none that parses. */
+export function jsonIn(raw: string): Record<string, unknown> | undefined {
+  const json = /\{[\s\S]*\}/.exec(raw)?.[0];
+  if (!json) return undefined;
+  try {
+    const v: unknown = JSON.parse(json);
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,4 +1,4 @@
-import { askWithin, type ModelCall } from '../model-call.ts';
+import { askWithin, jsonIn, type ModelCall } from '../model-call.ts';
 
 /** A group a model may put a report in. */
 export interface GroupingCandidate {
@@ -21,15 +21,9 @@ export function groupingPrompt(text: string, candidates: readonly GroupingCandid
 
 /** The model's pick: a candidate's index, -1 for none of them, undefined when the answer is not usable. */
 export function parseGrouping(raw: string, candidates: number): number | undefined {
-  const json = /\{[\s\S]*\}/.exec(raw)?.[0];
-  if (!json) return undefined;
-  try {
-    const n = (JSON.parse(json) as { failure?: unknown }).failure;
-    if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > candidates) return undefined;
-    return n - 1;
-  } catch {
-    return undefined;
-  }
+  const n = jsonIn(raw)?.failure;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > candidates) return undefined;
+  return n - 1;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { askWithin, type ModelCall } from '../model-call.ts';
+import { askWithin, jsonIn, type ModelCall } from '../model-call.ts';
 import type { Intent, Severity, Triage } from './triage.ts';
 import { safetyKind, normalizeMessage } from './triage.ts';
 
@@ -7,18 +7,12 @@ const SEVERITY: Record<Intent, Severity[]> = { safety: ['S1'], failure: ['S2', '
 
 /** The model's answer, when it is the JSON asked for and consistent (safety ⇔ S1, failure S2/S3). */
 export function parseTriage(raw: string): Pick<Triage, 'intent' | 'severity'> | undefined {
-  const json = /\{[\s\S]*\}/.exec(raw)?.[0];
-  if (!json) return undefined;
-  try {
-    const v = JSON.parse(json) as { intent?: string; severity?: string };
-    const intent = v.intent as Intent;
-    if (!INTENTS.has(intent)) return undefined;
-    const allowed = SEVERITY[intent];
-    const severity = allowed.includes(v.severity as Severity) ? (v.severity as Severity) : allowed[allowed.length - 1]!;
-    return { intent, severity };
-  } catch {
-    return undefined;
-  }
+  const v = jsonIn(raw);
+  const intent = v?.intent as Intent;
+  if (!INTENTS.has(intent)) return undefined;
+  const allowed = SEVERITY[intent];
+  const severity = allowed.includes(v!.severity as Severity) ? (v!.severity as Severity) : allowed[allowed.length - 1]!;
+  return { intent, severity };
 }
 
 /**
