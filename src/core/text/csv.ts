@@ -18,7 +18,7 @@ export const SWEDISH_EXCEL: CsvDialect = { delimiter: ';', decimalComma: true, b
  * Text a spreadsheet shows as text: a cell starting with = + - @ (or a tab or carriage return) would
  * run as a formula ("CSV injection"), and "- starta om skrivaren" would show as #NAME?.
  */
-export const asSpreadsheetText = (s: string): string => (/^[=+\-@\t\r]/.test(s) ? `'${s}` : s);
+const asSpreadsheetText = (s: string): string => (/^[=+\-@\t\r]/.test(s) ? `'${s}` : s);
 
 /** Rows as CSV with CRLF line ends; strings are made spreadsheet-safe, numbers written in the dialect's decimals. */
 export function toCsv(rows: readonly (readonly (string | number)[])[], dialect: CsvDialect = RFC4180): string {
